@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what building and testing ecr-publish needs on Debian 12, when missing.
+# Idempotent: a machine that has everything is left alone.
+set -euo pipefail
+
+packages=(
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libsodium-dev  # build
+  skopeo docker-registry apache2-utils git openssl gzip                   # test verifiers and servers
+  debootstrap time                                                        # realistic test image, bench
+)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}" >&2
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ecr-publish",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ecr-publish", targets: ["ecr-publish"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: zlib1g-dev, libssl-dev, libdeflate-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+
+        // Capabilities, dependencies flowing one way (see shared/design/ARCHITECTURE.md).
+        .target(name: "OCI"),
+        .target(name: "Crypto", dependencies: ["COpenSSL", "OCI"]),
+        .target(name: "Compression", dependencies: ["CZlib", "CDeflate"]),
+        .target(name: "ImageArchive", dependencies: ["OCI", "Crypto", "Compression"]),
+        .target(name: "Publish", dependencies: ["OCI", "Compression", "ImageArchive"]),
+        .executableTarget(
+            name: "ecr-publish",
+            dependencies: ["Publish", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Test support: launchers for real tools and servers, image builders, temp dirs.
+        .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
+        .testTarget(name: "OCITests", dependencies: ["OCI"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZlib", "TestSupport"]),
+        .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "OCI", "TestSupport"]),
+        .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,56 @@
+import COpenSSL
+import OCI
+
+/// Incremental SHA-256 through OpenSSL's EVP interface (SHA-NI where the CPU has it).
+///
+/// Not thread-safe: one hasher belongs to one stream at a time.
+public final class SHA256Hasher {
+    private let context: OpaquePointer
+    private var finished = false
+    /// Bytes hashed so far.
+    public private(set) var count: Int64 = 0
+
+    public init() {
+        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            fatalError("OpenSSL could not initialise SHA-256; the libcrypto installation is broken")
+        }
+        self.context = context
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    /// Adds `bytes` to the hash.
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        precondition(!finished, "update after finalize")
+        guard bytes.count > 0, let base = bytes.baseAddress else { return }
+        EVP_DigestUpdate(context, base, bytes.count)
+        count += Int64(bytes.count)
+    }
+
+    public func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// Finishes the hash and returns the digest. The hasher cannot be used afterwards.
+    public func finalize() -> Digest {
+        precondition(!finished, "finalize called twice")
+        finished = true
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &output, &length)
+        return Digest(sha256: output.prefix(Int(length)))
+    }
+
+    /// The SHA-256 digest of `bytes`.
+    public static func digest(_ bytes: [UInt8]) -> Digest {
+        let hasher = SHA256Hasher()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    public static func digest(_ bytes: UnsafeRawBufferPointer) -> Digest {
+        let hasher = SHA256Hasher()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+}

@@ -1,0 +1,172 @@
+import Compression
+import OCI
+
+/// Reads one archive member exactly once and derives everything from that read: digests,
+/// the compressed blob, the layer's file index.
+///
+/// - uncompressed tar → SHA-256 (diffID), parallel gzip → SHA-256 (blob digest) → spool,
+///   and the tar walk, all from the same buffers;
+/// - gzip → SHA-256 (blob digest) and spool of the original bytes, gunzip → SHA-256
+///   (diffID) and the tar walk;
+/// - small JSON or text → held in memory as metadata;
+/// - anything else → SHA-256 and spool.
+struct BlobIngester {
+    enum Result {
+        case metadata([UInt8])
+        case blob(ScannedBlob)
+    }
+
+    let spool: BlobSpool
+    let pool: CompressionPool
+    let limits: ArchiveLimits
+    let capture: any FileCapturePolicy
+    let captureBudget: CaptureBudget
+
+    /// Small non-JSON members (VERSION files) are kept in memory up to this size.
+    private let smallFileLimit = 64 * 1024
+
+    func ingest(path: String, size: Int64, from member: any ByteSource) throws -> Result {
+        var peek = [UInt8](repeating: 0, count: Int(min(size, 512)))
+        let peeked = try peek.withUnsafeMutableBytes { try member.readFully(into: $0) }
+        peek.removeSubrange(peeked...)
+        let guarded = GuardedSource(member)
+        let source = PrefixedSource(prefix: peek, upstream: guarded)
+
+        if peek.count >= 3, peek[0] == 0x1f, peek[1] == 0x8b, peek[2] == 0x08 {
+            return .blob(try ingestGzip(path: path, source: source, guarded: guarded))
+        }
+        if peek.count == 512, TarHeaderProbe.isTarHeader(peek) {
+            return .blob(try ingestTar(path: path, source: source, guarded: guarded))
+        }
+        let looksLikeJSON = peek.first(where: { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }).map { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") } ?? false
+        if (looksLikeJSON && size <= Int64(limits.maxMetadataSize)) || size <= Int64(smallFileLimit) {
+            return .metadata(try source.readAll(limit: limits.maxMetadataSize))
+        }
+        return .blob(try ingestOpaque(path: path, source: source))
+    }
+
+    private func walker(for path: String) -> LayerWalker {
+        LayerWalker(context: "layer '\(path)'", limits: limits, capture: capture, captureBudget: captureBudget)
+    }
+
+    private func ingestTar(path: String, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
+        let writer = try spool.makeWriter()
+        let gzip = ParallelGzipWriter(pool: pool) { try writer.write($0) }
+        let diffHasher = SHA256Stream()
+        let tee = TeeSource(source, observers: [
+            { diffHasher.update($0) },
+            { try gzip.write($0) },
+        ])
+        var files: LayerFiles?
+        var layerError: ArchiveError?
+        do {
+            files = try walker(for: path).walk(tee)
+        } catch let error as ArchiveError {
+            try guarded.rethrowUpstreamFailure()
+            layerError = error
+        }
+        try tee.drain()
+        try gzip.finish()
+        let diffID = diffHasher.finalize()
+        let stored = writer.finalizeDigest()
+        try writer.commit(as: stored)
+        return ScannedBlob(
+            archivePath: path, kind: .tarLayer, digest: diffID, size: tee.count,
+            diffID: diffID, uncompressedSize: tee.count,
+            stored: stored, storedSize: writer.size, storedCompression: .gzip,
+            files: files, layerError: layerError)
+    }
+
+    private func ingestGzip(path: String, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
+        let writer = try spool.makeWriter()
+        let raw = TeeSource(source, observers: [{ try writer.write($0) }])
+        let diffHasher = SHA256Stream()
+        var files: LayerFiles?
+        var layerError: ArchiveError?
+        var uncompressed: Int64 = 0
+        do {
+            let gunzip = try GzipReader(source: raw)
+            let plain = TeeSource(gunzip, observers: [{ diffHasher.update($0) }])
+            files = try walker(for: path).walk(plain)
+            try plain.drain()
+            uncompressed = plain.count
+        } catch let error as ArchiveError {
+            try guarded.rethrowUpstreamFailure()
+            layerError = error
+        } catch let error as CompressionError {
+            try guarded.rethrowUpstreamFailure()
+            layerError = .corruptLayer(path: path, detail: error.description)
+        }
+        // Whatever the decompressor left unread still belongs to the blob.
+        try raw.drain()
+        let digest = writer.finalizeDigest()
+        try writer.commit(as: digest)
+        return ScannedBlob(
+            archivePath: path, kind: .gzipLayer, digest: digest, size: writer.size,
+            diffID: layerError == nil ? diffHasher.finalize() : nil,
+            uncompressedSize: layerError == nil ? uncompressed : nil,
+            stored: digest, storedSize: writer.size, storedCompression: .gzip,
+            files: files, layerError: layerError)
+    }
+
+    private func ingestOpaque(path: String, source: any ByteSource) throws -> ScannedBlob {
+        let writer = try spool.makeWriter()
+        let raw = TeeSource(source, observers: [{ try writer.write($0) }])
+        try raw.drain()
+        let digest = writer.finalizeDigest()
+        try writer.commit(as: digest)
+        return ScannedBlob(
+            archivePath: path, kind: .opaque, digest: digest, size: writer.size,
+            diffID: nil, uncompressedSize: nil,
+            stored: digest, storedSize: writer.size, storedCompression: .uncompressed,
+            files: nil,
+            layerError: .unsupported("blob '\(path)' is neither a tar nor gzip-compressed tar (zstd layers are not supported yet)"))
+    }
+}
+
+/// Recognizes a tar header block by its checksum (or an all-zero end-of-archive block).
+enum TarHeaderProbe {
+    static func isTarHeader(_ block: [UInt8]) -> Bool {
+        guard block.count == 512 else { return false }
+        if block.allSatisfy({ $0 == 0 }) { return true }
+        var stored: Int64 = 0
+        var seenDigit = false
+        for byte in block[148..<156] {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "7") {
+                stored = stored * 8 + Int64(byte - UInt8(ascii: "0"))
+                seenDigit = true
+            } else if byte == 0 || byte == UInt8(ascii: " ") {
+                if seenDigit { break }
+            } else {
+                return false
+            }
+        }
+        guard seenDigit else { return false }
+        var sum: Int64 = 0
+        for (index, byte) in block.enumerated() { sum += (148..<156).contains(index) ? 32 : Int64(byte) }
+        return sum == stored
+    }
+}
+
+/// Remembers a failure of the archive itself (truncation, read error), so that it stops the
+/// run even when it surfaces inside a layer's walk, where a layer's own defects only
+/// disqualify that layer.
+final class GuardedSource: ByteSource {
+    private let upstream: any ByteSource
+    private var failure: (any Error)?
+
+    init(_ upstream: any ByteSource) { self.upstream = upstream }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        do {
+            return try upstream.read(into: buffer)
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    func rethrowUpstreamFailure() throws {
+        if let failure { throw failure }
+    }
+}

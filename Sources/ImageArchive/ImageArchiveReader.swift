@@ -1,0 +1,74 @@
+import Compression
+import OCI
+
+/// Options for reading an image tarball.
+public struct ArchiveReadOptions: Sendable {
+    /// Which image to take from a tarball holding several (`--image`).
+    public var imageReference: String?
+    /// The manifest flavour to build.
+    public var manifestFormat: ManifestFormat = .oci
+    public var limits = ArchiveLimits()
+    /// Which files' contents to keep for inspection (the SBOM's catalogers choose).
+    public var capture: any FileCapturePolicy = CaptureNothing()
+
+    public init() {}
+}
+
+/// Reads an image tarball in one streaming pass.
+///
+/// Accepts `docker save` output (classic and Docker 25+), OCI archives, and either of them
+/// gzip-compressed. Blobs go to `spool` as they stream past; the result names them by digest.
+public enum ImageArchiveReader {
+    /// Reads `path` (`-` for standard input).
+    /// - Throws: ``ArchiveError`` for bad input, ``OutputError`` when the spool cannot be written.
+    public static func read(
+        path: String, options: ArchiveReadOptions, spool: BlobSpool, pool: CompressionPool
+    ) throws -> LoadedArchive {
+        let file = try FileSource(path: path)
+        var head = [UInt8](repeating: 0, count: 512)
+        let count = try head.withUnsafeMutableBytes { try file.readFully(into: $0) }
+        head.removeSubrange(count...)
+        guard count > 0 else { throw ArchiveError.notAnArchive(path: path, reason: "the file is empty") }
+
+        var source: any ByteSource = PrefixedSource(prefix: head, upstream: file)
+        if head.count >= 2, head[0] == 0x1f, head[1] == 0x8b {
+            source = try GzipReader(source: source)
+            var inner = [UInt8](repeating: 0, count: 512)
+            let innerCount = try mapCompression(path: path) { try inner.withUnsafeMutableBytes { try source.readFully(into: $0) } }
+            inner.removeSubrange(innerCount...)
+            try requireTar(inner, path: path)
+            source = PrefixedSource(prefix: inner, upstream: source)
+        } else {
+            try requireTar(head, path: path)
+        }
+
+        let ingester = BlobIngester(
+            spool: spool, pool: pool, limits: options.limits, capture: options.capture,
+            captureBudget: CaptureBudget(bytes: options.limits.maxCapturedBytes))
+        let scanner = ArchiveScanner(label: path, limits: options.limits, ingester: ingester)
+        let contents = try mapCompression(path: path) { try scanner.scan(source) }
+        let resolver = ImageResolver(
+            contents: contents, format: options.manifestFormat, label: path, limits: options.limits)
+        return try resolver.resolve(selecting: options.imageReference)
+    }
+
+    private static func requireTar(_ block: [UInt8], path: String) throws {
+        guard block.count == 512 else {
+            throw ArchiveError.notAnArchive(path: path, reason: "it is shorter than one tar header (\(block.count) bytes)")
+        }
+        guard TarHeaderProbe.isTarHeader(block), !block.allSatisfy({ $0 == 0 }) else {
+            throw ArchiveError.notAnArchive(path: path, reason: "it does not start with a tar header")
+        }
+    }
+
+    /// Errors of the outer gzip stream are errors of the tarball.
+    private static func mapCompression<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch CompressionError.truncatedGzip {
+            throw ArchiveError.truncated("the gzip stream of \(path) ends early")
+        } catch let error as CompressionError {
+            throw ArchiveError.corruptArchive(path: path, detail: error.description)
+        }
+    }
+}

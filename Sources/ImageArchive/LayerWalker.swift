@@ -1,0 +1,65 @@
+import Compression
+
+/// Walks the tar stream of one layer, building its ``LayerFiles``: normalized paths,
+/// whiteouts, links checked to stay inside the image, captured contents.
+struct LayerWalker {
+    let context: String
+    let limits: ArchiveLimits
+    let capture: any FileCapturePolicy
+    /// Shared budget for captured bytes across the run.
+    let captureBudget: CaptureBudget
+
+    func walk(_ source: any ByteSource) throws -> LayerFiles {
+        let reader = TarReader(source: source, limits: limits, context: context)
+        var files = LayerFiles()
+        var count = 0
+        while let entry = try reader.next() {
+            count += 1
+            guard count <= limits.maxLayerEntries else {
+                throw ArchiveError.limitExceeded("\(context) has more than \(limits.maxLayerEntries) entries")
+            }
+            let path = try ArchivePath.normalize(entry.name, inLayer: true)
+            if path.isEmpty { continue }  // the root directory itself
+            let base = path.split(separator: "/").last.map(String.init) ?? path
+            if base.hasPrefix(".wh.") {
+                let parent = ArchivePath.parent(of: path)
+                if base == ".wh..wh..opq" {
+                    files.opaqueDirectories.append(parent)
+                } else if !base.hasPrefix(".wh..wh.") {
+                    let name = String(base.dropFirst(4))
+                    files.whiteouts.append(parent.isEmpty ? name : parent + "/" + name)
+                }
+                continue
+            }
+            var linkTarget: String?
+            switch entry.kind {
+            case .hardlink:
+                linkTarget = try ArchivePath.normalize(entry.linkName, inLayer: true)
+            case .symlink:
+                linkTarget = entry.linkName
+            default:
+                break
+            }
+            files.entries.append(FileEntry(
+                path: path, kind: entry.kind, size: entry.size, mode: entry.mode, linkTarget: linkTarget))
+            if entry.kind == .regular, capture.shouldCapture(path: path, size: entry.size),
+               captureBudget.reserve(entry.size) {
+                files.captured[path] = try reader.readAll(limit: Int(entry.size))
+            }
+        }
+        return files
+    }
+}
+
+/// Bytes of file contents the run may still capture.
+final class CaptureBudget: @unchecked Sendable {
+    private var remaining: Int64
+
+    init(bytes: Int) { remaining = Int64(bytes) }
+
+    func reserve(_ count: Int64) -> Bool {
+        guard count <= remaining else { return false }
+        remaining -= count
+        return true
+    }
+}

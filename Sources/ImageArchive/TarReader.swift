@@ -1,0 +1,312 @@
+import Compression
+
+/// Streams the entries of a tar archive: ustar, PAX extended headers (long names, large
+/// sizes, mtimes), GNU long names and links, base-256 numbers.
+///
+/// Data is never buffered: ``read(into:)`` passes the current entry's bytes straight from the
+/// source, and ``next()`` skips what the caller did not read. Headers are checked (checksum,
+/// numeric fields, sizes) and every size is bounded by ``ArchiveLimits``.
+public final class TarReader: ByteSource {
+    private let source: any ByteSource
+    private let limits: ArchiveLimits
+    private let context: String
+    private var header = [UInt8](repeating: 0, count: 512)
+    private var remainingData: Int64 = 0
+    private var remainingPadding: Int64 = 0
+    private var globalPax: [String: PaxValue] = [:]
+    private var ended = false
+    private var current: TarEntry?
+
+    /// Offset in the archive of the next byte to read.
+    public private(set) var offset: Int64 = 0
+
+    /// - Parameters:
+    ///   - source: the archive bytes.
+    ///   - context: names the archive in error messages (a file path or a layer).
+    public init(source: any ByteSource, limits: ArchiveLimits = ArchiveLimits(), context: String) {
+        self.source = source
+        self.limits = limits
+        self.context = context
+    }
+
+    /// Advances to the next entry, skipping any unread data of the current one.
+    /// Returns nil at the end of the archive.
+    public func next() throws -> TarEntry? {
+        try skipRest()
+        guard !ended else { return nil }
+        var pax: [String: PaxValue] = [:]
+        var longName: [UInt8]?
+        var longLink: [UInt8]?
+        while true {
+            let headerOffset = offset
+            guard try readHeaderBlock() else {
+                if longName != nil || !pax.isEmpty {
+                    throw ArchiveError.truncated("\(context) ends after an extended header, before its entry")
+                }
+                ended = true
+                return nil
+            }
+            if header.allSatisfy({ $0 == 0 }) {
+                ended = true
+                return nil
+            }
+            try verifyChecksum(at: headerOffset)
+            let typeflag = header[156]
+            let size = try number(at: 124, length: 12, field: "size", headerOffset: headerOffset)
+            guard size >= 0, size <= limits.maxBlobSize else {
+                throw ArchiveError.limitExceeded("\(context): an entry claims \(size) bytes, more than the \(limits.maxBlobSize)-byte limit")
+            }
+            switch typeflag {
+            case UInt8(ascii: "x"), UInt8(ascii: "g"):
+                guard size <= limits.maxPaxHeaderSize else {
+                    throw ArchiveError.limitExceeded("\(context): a PAX header of \(size) bytes (limit \(limits.maxPaxHeaderSize))")
+                }
+                let records = try parsePax(try readSmallData(Int(size)), headerOffset: headerOffset)
+                if typeflag == UInt8(ascii: "g") {
+                    globalPax.merge(records) { $1 }
+                } else {
+                    pax.merge(records) { $1 }
+                }
+                continue
+            case UInt8(ascii: "L"), UInt8(ascii: "K"):
+                guard size <= limits.maxNameLength else {
+                    throw ArchiveError.limitExceeded("\(context): a GNU long name of \(size) bytes (limit \(limits.maxNameLength))")
+                }
+                var bytes = try readSmallData(Int(size))
+                if let nul = bytes.firstIndex(of: 0) { bytes.removeSubrange(nul...) }
+                if typeflag == UInt8(ascii: "L") { longName = bytes } else { longLink = bytes }
+                continue
+            case UInt8(ascii: "S"):
+                throw ArchiveError.unsupported("\(context): GNU sparse files (entry at byte \(headerOffset)); re-create the tarball without --sparse")
+            default:
+                break
+            }
+            let entry = try makeEntry(
+                typeflag: typeflag, size: size, pax: globalPax.merging(pax) { $1 },
+                longName: longName, longLink: longLink, headerOffset: headerOffset)
+            current = entry
+            let dataSize = entry.size
+            remainingData = dataSize
+            remainingPadding = (512 - dataSize % 512) % 512
+            return entry
+        }
+    }
+
+    /// Reads data of the current entry; returns 0 at its end.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard remainingData > 0, buffer.count > 0 else { return 0 }
+        let want = Int(min(Int64(buffer.count), remainingData))
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want]))
+        guard n > 0 else {
+            throw ArchiveError.truncated("\(context) ends inside entry '\(current?.name ?? "?")' (\(remainingData) of its \(current?.size ?? 0) bytes missing)")
+        }
+        remainingData -= Int64(n)
+        offset += Int64(n)
+        return n
+    }
+
+    // MARK: - Internals
+
+    private func isDataCarrying(_ typeflag: UInt8) -> Bool {
+        // Contiguous files ('7') carry data like regular files; other types carry none even
+        // when a size is set, except unknown vendor types, which we skip by their size.
+        switch typeflag {
+        case UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "3"), UInt8(ascii: "4"),
+             UInt8(ascii: "5"), UInt8(ascii: "6"):
+            return false
+        default:
+            return true
+        }
+    }
+
+    private func skipRest() throws {
+        if remainingData > 0 {
+            var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+            while remainingData > 0 {
+                _ = try scratch.withUnsafeMutableBytes { try read(into: $0) }
+            }
+        }
+        if remainingPadding > 0 {
+            var padding = [UInt8](repeating: 0, count: Int(remainingPadding))
+            let n = try padding.withUnsafeMutableBytes { try source.readFully(into: $0) }
+            offset += Int64(n)
+            // A missing final padding is tolerated only at the very end (some writers omit it).
+            if n < padding.count { ended = true }
+            remainingPadding = 0
+        }
+        current = nil
+    }
+
+    /// Reads one 512-byte block. Returns false at a clean end of the source.
+    private func readHeaderBlock() throws -> Bool {
+        let n = try header.withUnsafeMutableBytes { try source.readFully(into: $0) }
+        offset += Int64(n)
+        if n == 0 { return false }
+        guard n == 512 else {
+            throw ArchiveError.truncated("\(context) ends inside a tar header at byte \(offset - Int64(n))")
+        }
+        return true
+    }
+
+    private func readSmallData(_ size: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: size)
+        let n = try bytes.withUnsafeMutableBytes { try source.readFully(into: $0) }
+        offset += Int64(n)
+        guard n == size else { throw ArchiveError.truncated("\(context) ends inside an extended header") }
+        let padding = (512 - size % 512) % 512
+        if padding > 0 {
+            var pad = [UInt8](repeating: 0, count: padding)
+            let m = try pad.withUnsafeMutableBytes { try source.readFully(into: $0) }
+            offset += Int64(m)
+            guard m == padding else { throw ArchiveError.truncated("\(context) ends inside an extended header") }
+        }
+        return bytes
+    }
+
+    private func verifyChecksum(at headerOffset: Int64) throws {
+        let stored = try number(at: 148, length: 8, field: "checksum", headerOffset: headerOffset)
+        var unsigned: Int64 = 0
+        var signed: Int64 = 0
+        for (index, byte) in header.enumerated() {
+            let value = (148..<156).contains(index) ? UInt8(ascii: " ") : byte
+            unsigned += Int64(value)
+            signed += Int64(Int8(bitPattern: value))
+        }
+        guard stored == unsigned || stored == signed else {
+            throw ArchiveError.corruptHeader(offset: headerOffset, reason: "checksum mismatch in \(context) (not a tar archive, or damaged)")
+        }
+    }
+
+    /// Parses an octal (or GNU base-256) numeric field.
+    private func number(at start: Int, length: Int, field: String, headerOffset: Int64) throws -> Int64 {
+        let bytes = header[start..<start + length]
+        if let first = bytes.first, first & 0x80 != 0 {
+            // Base-256: big-endian two's complement, first byte's top bit is the marker.
+            guard first & 0x40 == 0 else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "negative \(field) in \(context)")
+            }
+            var value: Int64 = Int64(first & 0x3f)
+            for byte in bytes.dropFirst() {
+                guard value <= (Int64.max >> 8) else {
+                    throw ArchiveError.corruptHeader(offset: headerOffset, reason: "\(field) overflows in \(context)")
+                }
+                value = value << 8 | Int64(byte)
+            }
+            return value
+        }
+        var value: Int64 = 0
+        var seenDigit = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                guard value <= (Int64.max >> 3) else {
+                    throw ArchiveError.corruptHeader(offset: headerOffset, reason: "\(field) overflows in \(context)")
+                }
+                value = value << 3 | Int64(byte - UInt8(ascii: "0"))
+                seenDigit = true
+            case 0, UInt8(ascii: " "):
+                if seenDigit { return value }
+            default:
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "\(field) field is not a number in \(context)")
+            }
+        }
+        return value
+    }
+
+    private func string(at start: Int, length: Int) -> [UInt8] {
+        let field = header[start..<start + length]
+        let end = field.firstIndex(of: 0) ?? field.endIndex
+        return Array(field[field.startIndex..<end])
+    }
+
+    private func makeEntry(
+        typeflag: UInt8, size: Int64, pax: [String: PaxValue],
+        longName: [UInt8]?, longLink: [UInt8]?, headerOffset: Int64
+    ) throws -> TarEntry {
+        let magic = Array(header[257..<263])
+        let isUstar = magic == Array("ustar\0".utf8)
+        var nameBytes = string(at: 0, length: 100)
+        if isUstar {
+            let prefix = string(at: 345, length: 155)
+            if !prefix.isEmpty { nameBytes = prefix + [UInt8(ascii: "/")] + nameBytes }
+        }
+        if let longName { nameBytes = longName }
+        var linkBytes = longLink ?? string(at: 157, length: 100)
+        var paxRest = pax
+        if let path = paxRest.removeValue(forKey: "path") { nameBytes = path.bytes }
+        if let link = paxRest.removeValue(forKey: "linkpath") { linkBytes = link.bytes }
+        guard nameBytes.count <= limits.maxNameLength, linkBytes.count <= limits.maxNameLength else {
+            throw ArchiveError.limitExceeded("\(context): an entry name longer than \(limits.maxNameLength) bytes")
+        }
+        var entrySize = size
+        if let paxSize = paxRest.removeValue(forKey: "size")?.text {
+            guard let value = Int64(paxSize), value >= 0, value <= limits.maxBlobSize else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "invalid PAX size '\(paxSize.prefix(30))' in \(context)")
+            }
+            entrySize = value
+        }
+        if paxRest.keys.contains(where: { $0.hasPrefix("GNU.sparse") }) {
+            throw ArchiveError.unsupported("\(context): PAX sparse files; re-create the tarball without --sparse")
+        }
+        var mtime = try number(at: 136, length: 12, field: "mtime", headerOffset: headerOffset)
+        if let paxTime = paxRest.removeValue(forKey: "mtime")?.text,
+           let seconds = Int64(paxTime.split(separator: ".").first ?? "") {
+            mtime = seconds
+        }
+        var uid = Int(try number(at: 108, length: 8, field: "uid", headerOffset: headerOffset))
+        var gid = Int(try number(at: 116, length: 8, field: "gid", headerOffset: headerOffset))
+        if let value = paxRest.removeValue(forKey: "uid").flatMap({ Int($0.text) }) { uid = value }
+        if let value = paxRest.removeValue(forKey: "gid").flatMap({ Int($0.text) }) { gid = value }
+        let mode = UInt32(truncatingIfNeeded: try number(at: 100, length: 8, field: "mode", headerOffset: headerOffset))
+
+        let kind: TarEntry.Kind
+        switch typeflag {
+        case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): kind = .regular
+        case UInt8(ascii: "1"): kind = .hardlink
+        case UInt8(ascii: "2"): kind = .symlink
+        case UInt8(ascii: "3"): kind = .characterDevice
+        case UInt8(ascii: "4"): kind = .blockDevice
+        case UInt8(ascii: "5"): kind = .directory
+        case UInt8(ascii: "6"): kind = .fifo
+        default: kind = .other(typeflag)
+        }
+        // Old tars mark directories only with a trailing slash.
+        let resolvedKind = (kind == .regular && nameBytes.last == UInt8(ascii: "/")) ? .directory : kind
+        let decoded = ArchivePath.decodeUTF8(nameBytes)
+        return TarEntry(
+            name: decoded ?? ArchivePath.escaped(nameBytes),
+            nameIsUTF8: decoded != nil,
+            kind: resolvedKind,
+            size: isDataCarrying(typeflag) && resolvedKind != .directory ? entrySize : 0,
+            mode: mode, uid: uid, gid: gid, modificationTime: mtime,
+            linkName: ArchivePath.decodeUTF8(linkBytes) ?? ArchivePath.escaped(linkBytes),
+            paxRecords: paxRest.mapValues(\.text))
+    }
+
+    /// Parses PAX records: `"%d %s=%s\n"`, the length counting the whole record.
+    private func parsePax(_ data: [UInt8], headerOffset: Int64) throws -> [String: PaxValue] {
+        var records: [String: PaxValue] = [:]
+        var index = 0
+        while index < data.count {
+            if data[index] == 0 { break }  // NUL padding
+            guard let space = data[index...].firstIndex(of: UInt8(ascii: " ")),
+                  let length = Int(String(decoding: data[index..<space], as: UTF8.self)),
+                  length > space - index, index + length <= data.count,
+                  data[index + length - 1] == UInt8(ascii: "\n"),
+                  let equals = data[(space + 1)..<(index + length)].firstIndex(of: UInt8(ascii: "="))
+            else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "malformed PAX record in \(context)")
+            }
+            let key = String(decoding: data[(space + 1)..<equals], as: UTF8.self)
+            records[key] = PaxValue(bytes: Array(data[(equals + 1)..<(index + length - 1)]))
+            index += length
+        }
+        return records
+    }
+}
+
+/// A PAX record value: raw bytes (names may not be UTF-8), with a text view.
+private struct PaxValue {
+    var bytes: [UInt8]
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+}

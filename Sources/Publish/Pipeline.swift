@@ -1,0 +1,63 @@
+import Compression
+import Foundation
+import ImageArchive
+import OCI
+
+/// The publish step, top to bottom. Each stage is one call into the module that owns it.
+///
+/// Today: read the tarball in one pass (digests, compression, file index) and write the
+/// OCI layout (`--no-push`). Signing, SBOM, push, GitOps and the push record plug in here
+/// as later stages, all working from the same ``LoadedArchive``.
+public struct Pipeline: Sendable {
+    public let options: PublishOptions
+
+    public init(options: PublishOptions) {
+        self.options = options
+    }
+
+    public func run() async throws -> PublishReport {
+        try options.validate()
+        guard options.noPush, let output = options.outputDirectory else {
+            throw PublishError.notAvailable("pushing to ECR (run with --no-push --output DIR)")
+        }
+        try FileSystem.makeDirectories(output)
+        let partial = "\(output)/.image.partial-\(ProcessInfo.processInfo.processIdentifier)"
+        FileSystem.removeTree(partial)
+        defer { FileSystem.removeTree(partial) }
+
+        let options = self.options
+        let loaded = try await Blocking.run {
+            let pool = try CompressionPool(threads: options.threads, level: options.compressionLevel)
+            defer { pool.shutdown() }
+            let spool = try BlobSpool(directory: partial + "/blobs")
+            var readOptions = ArchiveReadOptions()
+            readOptions.imageReference = options.imageReference
+            readOptions.manifestFormat = options.manifestFormat
+            readOptions.limits = options.limits
+            let loaded = try ImageArchiveReader.read(
+                path: options.imagePath, options: readOptions, spool: spool, pool: pool)
+            try OCILayoutWriter.finish(
+                loaded.artifact, refName: Self.refName(options: options, loaded: loaded), spool: spool, root: partial)
+            return loaded
+        }
+        let layout = output + "/image"
+        try FileSystem.replace(layout, with: partial)
+        return PublishReport(options: options, loaded: loaded, tags: options.tags, layout: layout)
+    }
+
+    /// The name the layout gives the image: the first explicit tag, else the tag the tarball
+    /// gave it, else `latest`.
+    static func refName(options: PublishOptions, loaded: LoadedArchive) -> String {
+        if let tag = options.tags.first { return tag }
+        if let name = loaded.artifact.sourceName, !name.hasPrefix("sha256:") {
+            let afterSlash = name.split(separator: "/").last.map(String.init) ?? name
+            if let colon = afterSlash.lastIndex(of: ":") {
+                let tag = String(afterSlash[afterSlash.index(after: colon)...])
+                if TagName.isValid(tag) { return tag }
+            } else if TagName.isValid(afterSlash), !name.contains("/") {
+                return afterSlash
+            }
+        }
+        return "latest"
+    }
+}

@@ -1,0 +1,14 @@
+/// Errors of the publish step itself (as opposed to its parts' own error types).
+public enum PublishError: Error, Equatable, CustomStringConvertible {
+    /// An option or combination of options is invalid.
+    case invalidOption(String)
+    /// The requested feature is not available in this version.
+    case notAvailable(String)
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let detail): return detail
+        case .notAvailable(let detail): return "\(detail) is not available in this version of ecr-publish yet"
+        }
+    }
+}

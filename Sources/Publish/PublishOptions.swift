@@ -1,0 +1,93 @@
+import Foundation
+import ImageArchive
+import OCI
+
+/// Everything the publish step needs to know, after flags, environment and config file
+/// have been merged.
+public struct PublishOptions: Sendable {
+    /// The image tarball (`-` for standard input).
+    public var imagePath: String
+    /// The ECR repository name (`team/app`).
+    public var repository: String
+    /// Do everything locally, push nothing (`--no-push`).
+    public var noPush = false
+    /// Where local artifacts go (`--output`).
+    public var outputDirectory: String?
+    /// Which image of a multi-image tarball (`--image`).
+    public var imageReference: String?
+    public var manifestFormat: ManifestFormat = .oci
+    /// gzip level, 0-12 (1-9 as in gzip).
+    public var compressionLevel = 6
+    /// Compression threads; defaults to the number of cores.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Tags given explicitly (`--tag`).
+    public var tags: [String] = []
+    public var limits = ArchiveLimits()
+
+    public init(imagePath: String, repository: String) {
+        self.imagePath = imagePath
+        self.repository = repository
+    }
+
+    /// Checks the options together; throws ``PublishError/invalidOption(_:)``.
+    public func validate() throws {
+        guard RepositoryName.isValid(repository) else {
+            throw PublishError.invalidOption(
+                "'\(repository)' is not a valid ECR repository name: 2-256 characters, lowercase letters, digits and . _ - / between name components")
+        }
+        guard (0...12).contains(compressionLevel) else {
+            throw PublishError.invalidOption("--compression-level must be 0-12 (1-9 as in gzip), not \(compressionLevel)")
+        }
+        guard (1...256).contains(threads) else {
+            throw PublishError.invalidOption("--threads must be 1-256, not \(threads)")
+        }
+        for tag in tags where !TagName.isValid(tag) {
+            throw PublishError.invalidOption("'\(tag)' is not a valid tag: up to 128 characters of letters, digits, _ . -, not starting with . or -")
+        }
+        if noPush && outputDirectory == nil {
+            throw PublishError.invalidOption("--no-push needs --output DIR for the artifacts it writes")
+        }
+    }
+}
+
+/// ECR repository name rules.
+public enum RepositoryName {
+    public static func isValid(_ name: String) -> Bool {
+        guard (2...256).contains(name.utf8.count) else { return false }
+        return name.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { component in
+            guard let first = component.first, let last = component.last,
+                  first.isLowercaseAlphanumeric, last.isLowercaseAlphanumeric else { return false }
+            var previousWasSeparator = false
+            for character in component {
+                if character.isLowercaseAlphanumeric {
+                    previousWasSeparator = false
+                } else if "._-".contains(character) {
+                    // `__` is allowed by the distribution spec; other doubled separators are not.
+                    if previousWasSeparator && character != "_" && character != "-" { return false }
+                    previousWasSeparator = true
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+}
+
+/// OCI tag rules: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
+public enum TagName {
+    public static func isValid(_ tag: String) -> Bool {
+        guard let first = tag.unicodeScalars.first, tag.unicodeScalars.count <= 128 else { return false }
+        let allowed = { (scalar: Unicode.Scalar) in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_.-".unicodeScalars.contains(scalar))
+        }
+        return allowed(first) && first != "." && first != "-" && tag.unicodeScalars.allSatisfy(allowed)
+    }
+}
+
+extension Character {
+    fileprivate var isLowercaseAlphanumeric: Bool {
+        guard let ascii = asciiValue else { return false }
+        return (ascii >= 0x61 && ascii <= 0x7a) || (ascii >= 0x30 && ascii <= 0x39)
+    }
+}

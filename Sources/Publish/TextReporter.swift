@@ -1,0 +1,38 @@
+import ImageArchive
+
+/// Renders a ``PublishReport`` for a terminal or CI log.
+public enum TextReporter {
+    public static func render(_ report: PublishReport) -> String {
+        var lines: [String] = []
+        let name = report.source.image.map { "\($0) " } ?? ""
+        lines.append("image     \(name)from \(report.source.path) (\(report.source.format.rawValue))")
+        lines.append("manifest  \(report.manifest.digest)  \(report.manifest.mediaType), \(report.manifest.size) bytes")
+        for image in report.images {
+            if report.images.count > 1 || image.manifest.digest != report.manifest.digest {
+                lines.append("platform  \(image.platform ?? "unknown")  manifest \(image.manifest.digest)")
+            }
+            lines.append("config    \(image.config.digest)  \(image.config.size) bytes")
+            for (index, layer) in image.layers.enumerated() {
+                lines.append(String(
+                    format: "layer %2d  diffID %@", index + 1, layer.diffID.description))
+                lines.append("          digest \(layer.digest)  \(formatBytes(layer.uncompressedSize)) -> \(formatBytes(layer.size)) (\(layer.action.rawValue))")
+            }
+        }
+        if !report.tags.isEmpty { lines.append("tags      \(report.tags.joined(separator: ", "))") }
+        if let layout = report.layout { lines.append("wrote     OCI image layout \(layout)") }
+        for note in report.notes { lines.append("note      \(note)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `12.3 MB`-style sizes (decimal units, as registries and docker show them).
+    static func formatBytes(_ count: Int64) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

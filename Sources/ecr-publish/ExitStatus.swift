@@ -1,0 +1,42 @@
+import ImageArchive
+import Publish
+
+/// The process exit statuses, documented in README.md. Scripts rely on them: change them
+/// only with a note in the changelog.
+enum ExitStatus: Int32 {
+    case success = 0
+    /// An unexpected internal error (a bug: please report it).
+    case internalError = 1
+    /// Invalid flags, configuration or environment.
+    case usage = 2
+    /// The image tarball is unreadable, corrupt, inconsistent or unsafe.
+    case badInput = 3
+    /// AWS or registry credentials are missing or refused.
+    case authentication = 4
+    /// The registry or an AWS API failed after retries.
+    case network = 5
+    /// A policy refused the operation (immutable tag, failed verification).
+    case policy = 6
+    /// The image was pushed but a later step (record, GitOps) failed; see the outbox.
+    case partial = 7
+    /// Local output could not be written (disk full, permissions).
+    case localIO = 8
+
+    /// The status for an error of ours, or nil for any other error.
+    init?(error: any Error) {
+        switch error {
+        case is ArchiveError: self = .badInput
+        case is OutputError: self = .localIO
+        case let error as PublishError:
+            switch error {
+            case .invalidOption, .notAvailable: self = .usage
+            }
+        default:
+            return nil
+        }
+    }
+
+    static func message(for error: any Error) -> String {
+        String(describing: error)
+    }
+}

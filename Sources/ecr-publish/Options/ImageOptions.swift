@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import OCI
+import Publish
+
+extension ManifestFormat: ExpressibleByArgument {}
+
+/// How the image is built from the tarball.
+struct ImageOptions: ParsableArguments {
+    @Option(name: .long, help: "Manifest flavour: oci or docker (Docker image manifest v2 schema 2).")
+    var manifestFormat: ManifestFormat = .oci
+
+    @Option(name: .long, help: ArgumentHelp(
+        "gzip level for uncompressed layers: 1-9 as in gzip, 0 stores, 10-12 are slower and smaller.",
+        valueName: "level"))
+    var compressionLevel = 6
+
+    @Option(name: .long, help: "Compression threads (default: the number of cores). Output is identical for any value.")
+    var threads: Int?
+
+    func apply(to options: inout PublishOptions) {
+        options.manifestFormat = manifestFormat
+        options.compressionLevel = compressionLevel
+        if let threads { options.threads = threads }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import ImageArchive
+import OCI
+import Testing
+import TestSupport
+
+@Suite struct ImageArchiveReaderTests {
+    struct Expected: Decodable {
+        var config_digest: String?
+        var diff_ids: [String]?
+    }
+
+    static let expected: [String: Expected] = {
+        let data = FileManager.default.contents(atPath: Paths.fixtureImage("expected.json")) ?? Data("{}".utf8)
+        return (try? JSONDecoder().decode([String: Expected].self, from: data)) ?? [:]
+    }()
+
+    @Test(arguments: [
+        ("sample-docker-classic.tar", SourceFormat.dockerArchive),
+        ("sample-docker-oci.tar", .dockerOCIArchive),
+        ("sample-oci-archive.tar", .ociArchive),
+        ("sample-docker-classic.tar.gz", .dockerArchive),
+    ])
+    func readsEveryLayout(file: String, format: SourceFormat) throws {
+        let expected = try #require(Self.expected[file])
+        let loaded = try ArchiveReading().read(Paths.fixtureImage(file))
+        #expect(loaded.format == format)
+        guard case .image(let image) = loaded.artifact else {
+            Issue.record("expected a single image")
+            return
+        }
+        #expect(image.layers.map(\.diffID.description) == expected.diff_ids)
+        #expect(image.config.digest.description == expected.config_digest)
+        #expect(image.platform?.description == "linux/amd64")
+        for layer in image.layers {
+            #expect(layer.descriptor.mediaType == MediaType.ociLayerGzip)
+            #expect(layer.action == (format == .ociArchive ? .kept : .compressed))
+        }
+    }
+
+    @Test func classicAndDocker25LayoutsGiveTheSameManifest() throws {
+        let classic = try ArchiveReading().read(Paths.fixtureImage("sample-docker-classic.tar"))
+        let docker25 = try ArchiveReading().read(Paths.fixtureImage("sample-docker-oci.tar"))
+        #expect(classic.artifact.descriptor.digest == docker25.artifact.descriptor.digest)
+    }
+
+    @Test func ociArchiveManifestIsKeptByteForByte() throws {
+        let loaded = try ArchiveReading().read(Paths.fixtureImage("sample-oci-archive.tar"))
+        let raw = try Tool.check("skopeo", ["inspect", "--raw", "oci-archive:" + Paths.fixtureImage("sample-oci-archive.tar")])
+        guard case .image(let image) = loaded.artifact else { return }
+        #expect(image.manifestBytes == Array(raw.stdoutData))
+    }
+
+    @Test func dockerFormatUsesDockerMediaTypes() throws {
+        let loaded = try ArchiveReading().read(Paths.fixtureImage("sample-oci-archive.tar"), format: .docker)
+        guard case .image(let image) = loaded.artifact else { return }
+        #expect(image.manifest.mediaType == MediaType.dockerManifest)
+        #expect(image.config.mediaType == MediaType.dockerConfig)
+        #expect(image.layers.allSatisfy { $0.descriptor.mediaType == MediaType.dockerLayerGzip })
+        let manifest = try JSONDecoder().decode(ImageManifest.self, from: Data(image.manifestBytes))
+        #expect(manifest.mediaType == MediaType.dockerManifest)
+    }
+
+    @Test func fileIndexAppliesWhiteoutsAndCapturesPackageDatabases() throws {
+        let capture = CapturePaths(
+            paths: ["var/lib/dpkg/status", "etc/os-release"], suffixes: ["/METADATA", "/package.json"])
+        let loaded = try ArchiveReading().read(Paths.fixtureImage("sample-docker-classic.tar"), capture: capture)
+        let view = loaded.artifact.images[0].fileSystem()
+        let paths = Set(view.items.map(\.entry.path))
+        #expect(!paths.contains("etc/to-delete"), "whiteout in layer 2 deletes it")
+        #expect(paths.contains("opt/app/new.txt"))
+        #expect(!paths.contains { $0.hasPrefix("opt/app/") && $0 != "opt/app/new.txt" }, "opaque dir hides lower content")
+        #expect(paths.contains("usr/share/doc/café.txt"))
+        #expect(paths.contains { $0.utf8.count > 100 }, "PAX long name")
+        #expect(view.entry(at: "bin")?.kind == .symlink)
+        #expect(view.entry(at: "usr/bin/sh2")?.kind == .hardlink)
+        let status = try #require(view.captured["var/lib/dpkg/status"])
+        #expect(String(decoding: status, as: UTF8.self).contains("Package: bash"))
+        #expect(view.captured.keys.contains { $0.hasSuffix("requests-2.31.0.dist-info/METADATA") })
+        #expect(view.captured.keys.contains("usr/share/nodejs/semver/package.json"))
+    }
+
+    @Test func multiImageTarballNeedsAChoice() throws {
+        let path = Paths.fixtureImage("multi-image.tar")
+        #expect {
+            try ArchiveReading().read(path)
+        } throws: { error in
+            guard case ArchiveError.ambiguousImage(let candidates) = error else { return false }
+            return candidates.count == 2
+        }
+        let listed = try Tool.check("python3", ["-c", "import json,tarfile,sys; t=tarfile.open(sys.argv[1]); print('\\n'.join(e['RepoTags'][0] for e in json.load(t.extractfile('manifest.json'))))", path])
+        let names = listed.stdout.split(separator: "\n").map(String.init)
+        #expect(names.count == 2)
+        let first = try ArchiveReading().read(path, image: names[0])
+        let second = try ArchiveReading().read(path, image: names[1])
+        #expect(first.artifact.descriptor.digest != second.artifact.descriptor.digest)
+        #expect(first.artifact.sourceName == names[0])
+        #expect {
+            try ArchiveReading().read(path, image: "no-such:image")
+        } throws: { error in
+            if case ArchiveError.imageNotFound = error { return true }
+            return false
+        }
+    }
+
+    @Test func multiArchIndexIsKept() throws {
+        let loaded = try ArchiveReading().read(Paths.fixtureImage("multi-arch-oci.tar"))
+        guard case .index(let index) = loaded.artifact else {
+            Issue.record("expected an index")
+            return
+        }
+        #expect(index.images.count == 2)
+        #expect(Set(index.images.compactMap { $0.platform?.architecture }) == ["amd64", "arm64"])
+        let decoded = try JSONDecoder().decode(ImageIndex.self, from: Data(index.bytes))
+        #expect(decoded.manifests.map(\.digest) == index.images.map(\.manifest.digest))
+    }
+
+    @Test func sharedLayersAsSymlinksAreFollowed() throws {
+        let loaded = try ArchiveReading().read(Paths.fixtureImage("dup-layer-docker-classic.tar"))
+        let layers = loaded.artifact.images[0].layers
+        #expect(layers.count >= 2)
+    }
+
+    @Test func capturedBytesAreBounded() throws {
+        var limits = ArchiveLimits()
+        limits.maxCapturedBytes = 10
+        let capture = CapturePaths(paths: ["var/lib/dpkg/status"])
+        let loaded = try ArchiveReading().read(Paths.fixtureImage("sample-docker-classic.tar"), capture: capture, limits: limits)
+        #expect(loaded.artifact.images[0].fileSystem().captured.isEmpty)
+    }
+
+    @Test func layerEntryLimitIsEnforced() throws {
+        var limits = ArchiveLimits()
+        limits.maxLayerEntries = 3
+        #expect {
+            try ArchiveReading().read(Paths.fixtureImage("sample-docker-classic.tar"), limits: limits)
+        } throws: { error in
+            if case ArchiveError.limitExceeded = error { return true }
+            return false
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Generated inputs: the hostile tarballs of `fixtures/make-fixtures.py hostile`, built once
+/// per test process into a temporary directory.
+public enum Fixtures {
+    public struct HostileCase: Decodable, Sendable {
+        public var file: String
+        public var `case`: String
+        public var expectation: String
+    }
+
+    private static let hostile: Result<(TemporaryDirectory, [HostileCase]), any Error> = Result {
+        let directory = try TemporaryDirectory("hostile")
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-fixtures.py", "-q", "hostile", directory.path])
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("cases.json")))
+        return (directory, try JSONDecoder().decode([HostileCase].self, from: data))
+    }
+
+    /// The directory holding the hostile cases and their list.
+    public static func hostileCases() throws -> (directory: String, cases: [HostileCase]) {
+        let (directory, cases) = try hostile.get()
+        return (directory.path, cases)
+    }
+}
+
+/// Content hashes of every file under a directory, for byte-for-byte comparisons.
+public enum DirectorySnapshot {
+    public static func files(_ root: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return result }
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory),
+               !isDirectory.boolValue {
+                result[relative] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + relative))
+            }
+        }
+        return result
+    }
+}
