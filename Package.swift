@@ -17,11 +17,15 @@ let package = Package(
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
 
         // Capabilities, dependencies flowing one way (see shared/design/ARCHITECTURE.md).
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "StreamIO"),
         .target(name: "OCI"),
         .target(name: "Crypto", dependencies: ["COpenSSL", "OCI"]),
-        .target(name: "Compression", dependencies: ["CZlib", "CDeflate"]),
-        .target(name: "ImageArchive", dependencies: ["OCI", "Crypto", "Compression"]),
-        .target(name: "Publish", dependencies: ["OCI", "Compression", "ImageArchive"]),
+        .target(name: "Compression", dependencies: ["StreamIO", "CZlib", "CDeflate"]),
+        .target(name: "ImageArchive", dependencies: ["OCI", "Crypto", "StreamIO", "Compression"]),
+        .target(name: "HTTP", dependencies: ["CCurl", "StreamIO"]),
+        .target(name: "AWS", dependencies: ["HTTP", "Crypto", "StreamIO"]),
+        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive"]),
         .executableTarget(
             name: "ecr-publish",
             dependencies: ["Publish", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -31,8 +35,10 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "CompressionTests", dependencies: ["Compression", "CZlib", "TestSupport"]),
-        .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "OCI", "TestSupport"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "StreamIO", "TestSupport"]),
+        .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "OCI", "StreamIO", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "StreamIO", "TestSupport"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "TestSupport"]),
     ]
 )

@@ -6,3 +6,4 @@
 #include <openssl/x509.h>
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
+#include <openssl/hmac.h>

@@ -1,4 +1,5 @@
 import CZlib
+import StreamIO
 
 /// Streams the decompressed content of gzip data (one or more members) from a source.
 ///

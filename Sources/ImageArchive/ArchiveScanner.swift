@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 import OCI
 
 /// Everything one pass over an image tarball collected.

@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 import OCI
 
 /// Reads one archive member exactly once and derives everything from that read: digests,

@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 import OCI
 
 /// Options for reading an image tarball.

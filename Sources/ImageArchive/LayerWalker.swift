@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 
 /// Walks the tar stream of one layer, building its ``LayerFiles``: normalized paths,
 /// whiteouts, links checked to stay inside the image, captured contents.

@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 
 /// Passes every byte read through it to observers (hashers, compressors, spool files), so
 /// one read feeds every consumer.

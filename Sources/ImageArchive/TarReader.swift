@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 
 /// Streams the entries of a tar archive: ustar, PAX extended headers (long names, large
 /// sizes, mtimes), GNU long names and links, base-256 numbers.

@@ -2,6 +2,7 @@ import Compression
 import Foundation
 import ImageArchive
 import OCI
+import StreamIO
 
 /// The publish step, top to bottom. Each stage is one call into the module that owns it.
 ///

@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 import Foundation
 import Testing
 import TestSupport

@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 import ImageArchive
 import OCI
 import TestSupport

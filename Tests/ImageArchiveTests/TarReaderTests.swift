@@ -1,4 +1,5 @@
 import Compression
+import StreamIO
 @testable import ImageArchive
 import Testing
 import TestSupport

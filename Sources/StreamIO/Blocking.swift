@@ -2,8 +2,8 @@ import Foundation
 
 /// Runs blocking work (file I/O, compression, libcurl) on a thread of its own, so it never
 /// occupies Swift's cooperative pool.
-enum Blocking {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public enum Blocking {
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {

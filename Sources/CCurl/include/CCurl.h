@@ -1,0 +1,22 @@
+#ifndef CCURL_H
+#define CCURL_H
+
+#include <curl/curl.h>
+
+// Typed wrappers for libcurl's variadic functions, which Swift cannot call.
+
+typedef size_t (*ccurl_data_callback)(char *buffer, size_t size, size_t count, void *userdata);
+
+CURLcode ccurl_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode ccurl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
+CURLcode ccurl_setopt_string(CURL *handle, CURLoption option, const char *value);
+CURLcode ccurl_setopt_pointer(CURL *handle, CURLoption option, void *value);
+CURLcode ccurl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
+CURLcode ccurl_setopt_callback(CURL *handle, CURLoption option, ccurl_data_callback callback);
+CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, char **value);
+
+/// CURL_READFUNC_ABORT, which Swift cannot import as a macro of a cast.
+size_t ccurl_read_abort(void);
+
+#endif

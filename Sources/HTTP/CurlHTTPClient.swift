@@ -1,0 +1,181 @@
+import CCurl
+import Foundation
+import StreamIO
+
+/// ``HTTPClient`` on libcurl: connection reuse, HTTP/2 where offered, TLS verification with
+/// an optional CA bundle, proxies from the standard environment variables (`https_proxy`,
+/// `no_proxy`, …, read by libcurl), timeouts and retries.
+///
+/// Transfers run on threads of their own, never on Swift's cooperative pool. Idle handles
+/// (and their open connections) are kept for the next request.
+public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
+    public let configuration: HTTPClientConfiguration
+    private let caFile: String?
+    private let lock = NSLock()
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) ; return () }()
+
+    public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration(),
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        _ = Self.globalInit
+        self.configuration = configuration
+        self.caFile = configuration.resolvedCAFile(environment: environment)
+    }
+
+    deinit {
+        for handle in idleHandles { curl_easy_cleanup(handle) }
+    }
+
+    public func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+        guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw HTTPError.unsupportedURL(RedactedURL.describe(request.url))
+        }
+        let policy = configuration.retry
+        var attempt = 1
+        while true {
+            do {
+                let response = try await Blocking.run { try self.perform(request) }
+                // 429 and 503 mean the server did not act on the request: safe to repeat.
+                let repeatable = request.isIdempotent || response.status == 429 || response.status == 503
+                if attempt < policy.maxAttempts, repeatable, RetryPolicy.isRetryable(status: response.status) {
+                    try await Task.sleep(for: policy.delay(afterAttempt: attempt, retryAfter: response.headers["Retry-After"]))
+                    attempt += 1
+                    continue
+                }
+                return response
+            } catch let error as HTTPError {
+                // A refused connection never reached the server: repeatable for any request.
+                let neverSent = { if case .transport(7, _, _) = error { return true } else { return false } }()
+                guard attempt < policy.maxAttempts, error.isTransient, request.isIdempotent || neverSent else { throw error }
+                try await Task.sleep(for: policy.delay(afterAttempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    /// One attempt, blocking the calling thread.
+    func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+        let handle = takeHandle()
+        var reusable = true
+        defer { returnHandle(handle, reusable: reusable) }
+        let transfer = try CurlTransfer(maxBody: configuration.maxResponseBody, body: request.body)
+        defer { transfer.close() }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        defer { errorBuffer.deallocate() }
+
+        let userdata = Unmanaged.passUnretained(transfer).toOpaque()
+        ccurl_setopt_string(handle, CURLOPT_URL, request.url.absoluteString)
+        ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        ccurl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
+        ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        ccurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
+        ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+        ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(configuration.stallTimeout) / 1000))
+        ccurl_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
+        if let caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
+        ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, userdata)
+        ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback)
+        ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, userdata)
+        ccurl_setopt_callback(handle, CURLOPT_READFUNCTION, curlReadCallback)
+        ccurl_setopt_pointer(handle, CURLOPT_READDATA, userdata)
+        if request.followsRedirects && (request.method == "GET" || request.method == "HEAD") {
+            ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+            ccurl_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
+        }
+        configureMethod(handle, request)
+
+        var headers = request.headers
+        headers.set("Expect", "")  // no 100-continue round trip
+        for field in headers {
+            headerList = curl_slist_append(headerList, field.value.isEmpty ? "\(field.name):" : "\(field.name): \(field.value)")
+        }
+        ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+
+        let code = curl_easy_perform(handle)
+        if let failure = transfer.failure {
+            reusable = false
+            throw failure is HTTPError ? failure : HTTPError.bodySource(String(describing: failure))
+        }
+        if transfer.bodyOverflowed {
+            reusable = false
+            throw HTTPError.bodyTooLarge(limit: configuration.maxResponseBody, url: RedactedURL.describe(request.url))
+        }
+        guard code == CURLE_OK else {
+            reusable = false
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            throw HTTPError.transport(
+                code: Int(code.rawValue), message: Self.redact(message, url: request.url),
+                url: RedactedURL.describe(request.url))
+        }
+        var status: Int = 0
+        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status == 0 ? transfer.status : status, headers: transfer.headers, body: transfer.body)
+    }
+
+    private func configureMethod(_ handle: UnsafeMutableRawPointer, _ request: HTTPRequest) {
+        let length = request.body.length.map { curl_off_t($0) } ?? -1
+        switch request.method {
+        case "GET":
+            ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        case "HEAD":
+            ccurl_setopt_long(handle, CURLOPT_NOBODY, 1)
+        case "POST":
+            ccurl_setopt_long(handle, CURLOPT_POST, 1)
+            ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, length)
+        case "PUT":
+            ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+            ccurl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, length)
+        default:
+            ccurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+            if case .empty = request.body {} else {
+                ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+                ccurl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, length)
+            }
+        }
+    }
+
+    private func takeHandle() -> UnsafeMutableRawPointer {
+        lock.lock()
+        let handle = idleHandles.popLast()
+        lock.unlock()
+        if let handle {
+            curl_easy_reset(handle)  // keeps live connections, DNS and TLS session caches
+            return handle
+        }
+        return curl_easy_init()
+    }
+
+    private func returnHandle(_ handle: UnsafeMutableRawPointer, reusable: Bool) {
+        guard reusable else {
+            curl_easy_cleanup(handle)
+            return
+        }
+        lock.lock()
+        if idleHandles.count < 16 {
+            idleHandles.append(handle)
+            lock.unlock()
+        } else {
+            lock.unlock()
+            curl_easy_cleanup(handle)
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// libcurl's messages may quote the URL; never let a query string through.
+    private static func redact(_ message: String, url: URL) -> String {
+        guard let query = url.query, !query.isEmpty else { return message }
+        return message.replacingOccurrences(of: query, with: "…")
+    }
+}

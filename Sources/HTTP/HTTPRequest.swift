@@ -1,0 +1,67 @@
+import Foundation
+import StreamIO
+
+/// The body of a request. Every kind can be sent again from the start, so a request can be
+/// retried.
+public enum HTTPBody: Sendable {
+    case empty
+    case bytes([UInt8])
+    /// A range of a file, read as it is sent (never loaded into memory).
+    case file(path: String, offset: Int64, length: Int64)
+    /// A stream made anew for each attempt; `length` nil sends it chunked.
+    case stream(length: Int64?, make: @Sendable () throws -> any ByteSource)
+
+    /// The length when known in advance.
+    public var length: Int64? {
+        switch self {
+        case .empty: return 0
+        case .bytes(let bytes): return Int64(bytes.count)
+        case .file(_, _, let length): return length
+        case .stream(let length, _): return length
+        }
+    }
+}
+
+/// An HTTP request.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: URL
+    public var headers: HTTPHeaders
+    public var body: HTTPBody
+    /// Whether sending the request twice is harmless; only such requests are retried after
+    /// the server may have seen them. Defaults to true for GET, HEAD, PUT, DELETE, OPTIONS.
+    public var isIdempotent: Bool
+    /// Follow redirects (GET and HEAD only; credentials are not sent to other hosts).
+    public var followsRedirects = false
+
+    public init(method: String, url: URL, headers: HTTPHeaders = HTTPHeaders(), body: HTTPBody = .empty) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.isIdempotent = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].contains(method)
+    }
+}
+
+/// An HTTP response with its body in memory (bounded by the client's limit).
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Sends HTTP requests. The registry and AWS clients are written against this protocol,
+/// never against libcurl.
+public protocol HTTPClient: Sendable {
+    /// Sends `request`, retrying per the client's policy, and returns the final response
+    /// whatever its status.
+    func execute(_ request: HTTPRequest) async throws -> HTTPResponse
+}
