@@ -1,3 +1,4 @@
+import AWS
 import Compression
 import Foundation
 import ImageArchive
@@ -19,7 +20,10 @@ public struct Pipeline: Sendable {
     public func run() async throws -> PublishReport {
         try options.validate()
         guard options.noPush, let output = options.outputDirectory else {
-            throw PublishError.notAvailable("pushing to ECR (run with --no-push --output DIR)")
+            let outcome = try await ensureRepository()
+            throw PublishError.pushNotAvailable(
+                repositoryStep: "\(outcome.name) \(outcome.action.rawValue)"
+                    + (outcome.changes.isEmpty ? "" : ": " + outcome.changes.joined(separator: "; ")))
         }
         try FileSystem.makeDirectories(output)
         let partial = "\(output)/.image.partial-\(ProcessInfo.processInfo.processIdentifier)"
@@ -44,6 +48,13 @@ public struct Pipeline: Sendable {
         let layout = output + "/image"
         try FileSystem.replace(layout, with: partial)
         return PublishReport(options: options, loaded: loaded, tags: options.tags, layout: layout)
+    }
+
+    /// The repository step: exists, with the requested settings.
+    public func ensureRepository() async throws -> RepositoryProvisioner.Outcome {
+        let context = try options.aws.context()
+        return try await RepositoryProvisioner(ecr: context.ecr())
+            .ensure(options.repository, settings: options.repositorySettings, create: options.createRepository)
     }
 
     /// The name the layout gives the image: the first explicit tag, else the tag the tarball

@@ -1,3 +1,4 @@
+import AWS
 import Foundation
 import ImageArchive
 import OCI
@@ -23,6 +24,12 @@ public struct PublishOptions: Sendable {
     /// Tags given explicitly (`--tag`).
     public var tags: [String] = []
     public var limits = ArchiveLimits()
+    /// Region, profile, CA bundle.
+    public var aws = AWSSettings()
+    /// Create the repository when it is missing (`--create-repository`).
+    public var createRepository = false
+    /// Settings the repository must have (applied on creation, and where ECR allows, after).
+    public var repositorySettings = ECR.RepositorySettings()
 
     public init(imagePath: String, repository: String) {
         self.imagePath = imagePath
@@ -44,8 +51,34 @@ public struct PublishOptions: Sendable {
         for tag in tags where !TagName.isValid(tag) {
             throw PublishError.invalidOption("'\(tag)' is not a valid tag: up to 128 characters of letters, digits, _ . -, not starting with . or -")
         }
+        try validateRepositorySettings()
         if noPush && outputDirectory == nil {
             throw PublishError.invalidOption("--no-push needs --output DIR for the artifacts it writes")
+        }
+    }
+}
+
+extension PublishOptions {
+    func validateRepositorySettings() throws {
+        let settings = repositorySettings
+        for exclusion in settings.mutabilityExclusions where !ECR.MutabilityExclusionFilter.isValid(exclusion) {
+            throw PublishError.invalidOption("'\(exclusion)' is not a valid mutability exclusion: 1-128 of letters, digits and . _ * -")
+        }
+        if settings.mutabilityExclusions.count > 5 {
+            throw PublishError.invalidOption("ECR takes at most 5 tag mutability exclusions")
+        }
+        let withExclusion = settings.tagMutability == .mutableWithExclusion || settings.tagMutability == .immutableWithExclusion
+        if withExclusion && settings.mutabilityExclusions.isEmpty {
+            throw PublishError.invalidOption("--tag-mutability \(settings.tagMutability!.rawValue) needs at least one --mutability-exclusion")
+        }
+        if !withExclusion && !settings.mutabilityExclusions.isEmpty {
+            throw PublishError.invalidOption("--mutability-exclusion needs --tag-mutability MUTABLE_WITH_EXCLUSION or IMMUTABLE_WITH_EXCLUSION")
+        }
+        if let policy = settings.lifecyclePolicy, policy.utf8.count > 30_720 {
+            throw PublishError.invalidOption("the lifecycle policy is longer than ECR's 30,720 characters")
+        }
+        if let policy = settings.repositoryPolicy, policy.utf8.count > 10_240 {
+            throw PublishError.invalidOption("the repository policy is longer than ECR's 10,240 characters")
         }
     }
 }

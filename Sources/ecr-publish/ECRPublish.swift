@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import Publish
 
 /// `ecr-publish`: the container release step, from image tarball to ECR.
 @main
 struct ECRPublish: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = ECRPublishVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "ecr-publish",
@@ -15,7 +16,7 @@ struct ECRPublish: AsyncParsableCommand {
             and writes the image. See README.md for exit codes and examples.
             """,
         version: version,
-        subcommands: [Publish.self]
+        subcommands: [Publish.self, Whoami.self]
     )
 
     static func main() async {

@@ -1,3 +1,5 @@
+import AWS
+import HTTP
 import ImageArchive
 import Publish
 
@@ -29,8 +31,13 @@ enum ExitStatus: Int32 {
         case is OutputError: self = .localIO
         case let error as PublishError:
             switch error {
-            case .invalidOption, .notAvailable: self = .usage
+            case .invalidOption, .notAvailable, .repositoryMissing, .pushNotAvailable: self = .usage
             }
+        case let error as AWSServiceError:
+            self = error.isAuthenticationFailure ? .authentication : .network
+        case is CredentialError: self = .authentication
+        case is AWSConfigurationError: self = .usage
+        case is HTTPError: self = .network
         default:
             return nil
         }

@@ -110,6 +110,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
+    # A parent that spawns us from a thread with signals blocked (Foundation's Process
+    # does) passes the mask on: unblock the ones we stop on.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = pick a free one)")
     p.add_argument("--path", default="/v2/credentials/test", help="path that serves the credentials")

@@ -21,9 +21,8 @@ three requests only. After these three calls moto checks every request: the
 access key must exist in its IAM, the SigV4 signature is recomputed with the
 matching secret (wrong secret -> SignatureDoesNotMatch), and the user's IAM
 policies are evaluated. This script therefore makes NO further call (not even
-a check): any extra request would use up nothing, but the tests must be the
-ones that prove signatures are checked, with the key printed here and with a
-deliberately wrong secret.
+a check that the new key works): proving that signatures are checked is the
+tests' job, with the key printed here and with a deliberately wrong secret.
 
 Retries are switched off so that a failing call is never sent twice (a second
 unsigned request would no longer be free). Exit status 1 if any call fails.

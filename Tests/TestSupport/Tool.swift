@@ -39,14 +39,15 @@ public enum Tool {
     @discardableResult
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-        directory: String? = nil, stdin: String? = nil
+        replacingEnvironment: Bool = false, directory: String? = nil, stdin: String? = nil
     ) throws -> ToolResult {
         let path = executable.contains("/") ? executable : try which(executable).orThrow(ToolError.missing(executable))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.environment = replacingEnvironment
+                ? environment : ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let temporary = try TemporaryDirectory("tool-output")
@@ -82,9 +83,10 @@ public enum Tool {
     /// Runs and requires exit status 0.
     @discardableResult
     public static func check(
-        _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        replacingEnvironment: Bool = false, directory: String? = nil
     ) throws -> ToolResult {
-        let result = try run(executable, arguments, environment: environment, directory: directory)
+        let result = try run(executable, arguments, environment: environment, replacingEnvironment: replacingEnvironment, directory: directory)
         guard result.status == 0 else {
             throw ToolError.failed(
                 ([executable] + arguments).joined(separator: " "), status: result.status,

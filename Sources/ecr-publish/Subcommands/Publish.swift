@@ -37,6 +37,12 @@ extension ECRPublish {
         @OptionGroup(title: "Image options")
         var imageOptions: ImageOptions
 
+        @OptionGroup(title: "Repository options")
+        var repositoryOptions: RepositoryOptions
+
+        @OptionGroup(title: "AWS options")
+        var aws: AWSOptions
+
         @Flag(name: .long, help: "Print the report as one JSON object on standard output.")
         var json = false
 
@@ -47,6 +53,8 @@ extension ECRPublish {
             options.imageReference = imageReference
             options.tags = tag
             imageOptions.apply(to: &options)
+            try repositoryOptions.apply(to: &options)
+            aws.apply(to: &options.aws)
             let report = try await Pipeline(options: options).run()
             if json {
                 let encoder = JSONEncoder()

@@ -1,0 +1,79 @@
+import Foundation
+import HTTP
+
+/// Everything an AWS client needs, resolved once per run: region, endpoints, HTTP client and
+/// the credential chain (environment, web identity, profile, container, instance metadata —
+/// the AWS CLI's order).
+public struct AWSContext: Sendable {
+    public let environment: AWSEnvironment
+    public let config: SharedConfig
+    public let region: String
+    public let http: any HTTPClient
+    public let credentials: any CredentialProvider
+
+    public init(
+        region explicitRegion: String? = nil, profile: String? = nil,
+        httpConfiguration: HTTPClientConfiguration = HTTPClientConfiguration(),
+        environment: AWSEnvironment = AWSEnvironment(), credentials: (any CredentialProvider)? = nil
+    ) throws {
+        var environment = environment
+        if let profile { environment.variables["AWS_PROFILE"] = profile }
+        let config = SharedConfig(environment: environment)
+        let region = try AWSRegion.resolve(explicit: explicitRegion, environment: environment, config: config)
+        let http = CurlHTTPClient(configuration: httpConfiguration, environment: environment.variables)
+        self.environment = environment
+        self.config = config
+        self.region = region
+        self.http = http
+        self.credentials = credentials ?? Self.defaultChain(
+            environment: environment, config: config, region: region, http: http, explicitProfile: profile)
+    }
+
+    public func endpoint(_ service: AWSService) throws -> URL {
+        let text = service.endpoint(region: region, environment: environment)
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
+            throw AWSConfigurationError.invalidProfile(name: "endpoint", detail: "'\(text)' is not an http(s) URL for \(service.rawValue)")
+        }
+        return url
+    }
+
+    public func ecr() throws -> ECRClient {
+        ECRClient(http: http, credentials: credentials, region: region, endpoint: try endpoint(.ecr))
+    }
+
+    public func sts() throws -> STSClient {
+        STSClient(http: http, credentials: credentials, region: region, endpoint: try endpoint(.sts))
+    }
+
+    public func kms() throws -> KMSClient {
+        KMSClient(http: http, credentials: credentials, region: region, endpoint: try endpoint(.kms))
+    }
+
+    static func defaultChain(
+        environment: AWSEnvironment, config: SharedConfig, region: String, http: any HTTPClient, explicitProfile: String?
+    ) -> CredentialChain {
+        let stsEndpoint = URL(string: AWSService.sts.endpoint(region: region, environment: environment))
+            ?? URL(string: "https://sts.\(region).amazonaws.com")!
+        let makeSTS: @Sendable ((any CredentialProvider)?) -> STSClient = { provider in
+            STSClient(http: http, credentials: provider, region: region, endpoint: stsEndpoint)
+        }
+        var metadataConfiguration = HTTPClientConfiguration()
+        metadataConfiguration.connectTimeout = .seconds(1)
+        metadataConfiguration.stallTimeout = .seconds(2)
+        metadataConfiguration.retry = .none
+        let metadataHTTP = CurlHTTPClient(configuration: metadataConfiguration, environment: environment.variables)
+        let container = ContainerCredentialSource(environment: environment, http: http)
+        let instance = InstanceMetadataCredentialSource(environment: environment, http: metadataHTTP)
+        let profile = ProfileCredentialSource(
+            environment: environment, config: config, explicitProfile: explicitProfile, sts: makeSTS,
+            container: container, instance: instance)
+        var sources: [any CredentialSource] = [
+            EnvironmentCredentialSource(environment: environment),
+            WebIdentityCredentialSource(environment: environment) { makeSTS(nil) },
+            profile, container, instance,
+        ]
+        // An explicitly chosen profile wins over the environment, as in the AWS CLI.
+        if explicitProfile != nil { sources.swapAt(0, 2) }
+        return CredentialChain(sources: sources)
+    }
+}

@@ -1,0 +1,69 @@
+/// Region and endpoint resolution, in the AWS CLI's order.
+public enum AWSRegion {
+    /// `explicit` (`--region`), `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`.
+    public static func resolve(explicit: String?, environment: AWSEnvironment, config: SharedConfig) throws -> String {
+        if let explicit, !explicit.isEmpty { return try validated(explicit) }
+        if let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] { return try validated(region) }
+        if let region = config.profile(environment.profileName)?["region"], !region.isEmpty { return try validated(region) }
+        throw AWSConfigurationError.noRegion
+    }
+
+    static func validated(_ region: String) throws -> String {
+        let valid = !region.isEmpty && region.count <= 32
+            && region.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+        guard valid else { throw AWSConfigurationError.invalidRegion(region) }
+        return region
+    }
+}
+
+/// The AWS services ecr-publish calls, with what endpoint resolution needs.
+public enum AWSService: String, Sendable, CaseIterable {
+    case ecr, sts, kms, dynamodb, s3, sns
+
+    /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>`.
+    var environmentKey: String {
+        switch self {
+        case .ecr: return "ECR"
+        case .sts: return "STS"
+        case .kms: return "KMS"
+        case .dynamodb: return "DYNAMODB"
+        case .s3: return "S3"
+        case .sns: return "SNS"
+        }
+    }
+
+    /// The SigV4 signing name.
+    public var signingName: String { self == .ecr ? "ecr" : rawValue }
+
+    /// `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint.
+    public func endpoint(region: String, environment: AWSEnvironment) -> String {
+        if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
+            if let url = environment["AWS_ENDPOINT_URL_\(environmentKey)"] ?? environment["AWS_ENDPOINT_URL"] {
+                return url.hasSuffix("/") ? String(url.dropLast()) : url
+            }
+        }
+        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        switch self {
+        case .ecr: return "https://api.ecr.\(region).\(suffix)"
+        default: return "https://\(rawValue).\(region).\(suffix)"
+        }
+    }
+}
+
+/// Configuration problems: fix the environment or the flags.
+public enum AWSConfigurationError: Error, Equatable, CustomStringConvertible {
+    case noRegion
+    case invalidRegion(String)
+    case invalidProfile(name: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .noRegion:
+            return "no AWS region: pass --region, or set AWS_REGION (or AWS_DEFAULT_REGION, or region in the profile)"
+        case .invalidRegion(let region):
+            return "'\(region.prefix(40))' is not an AWS region name"
+        case .invalidProfile(let name, let detail):
+            return "AWS profile '\(name)': \(detail)"
+        }
+    }
+}

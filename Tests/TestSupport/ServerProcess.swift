@@ -1,0 +1,166 @@
+import Foundation
+
+/// A server started for a test, stopped (SIGTERM, then SIGKILL) when released.
+public final class ServerProcess: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    private let logPath: String
+    private let directory: TemporaryDirectory
+
+    /// Starts `executable` and waits until it prints `READY <port>` (the protocol of
+    /// `Tests/Servers/*.py`).
+    public static func startReporting(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ServerProcess {
+        try ServerProcess(executable, arguments, environment: environment, port: nil)
+    }
+
+    /// Starts `executable` on a port chosen beforehand and waits until it accepts connections.
+    public static func start(_ executable: String, _ arguments: [String], port: Int, environment: [String: String]? = nil) throws -> ServerProcess {
+        try ServerProcess(executable, arguments, environment: environment, port: port)
+    }
+
+    private init(_ executable: String, _ arguments: [String], environment: [String: String]?, port fixedPort: Int?) throws {
+        directory = try TemporaryDirectory("server")
+        logPath = directory.file("log")
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : try Tool.which(executable).orThrow(ToolError.missing(executable)))
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        let stdout = Pipe()
+        process.standardOutput = fixedPort == nil ? stdout : log
+        try process.run()
+        self.process = process
+        RunningServers.register(process)
+        if let fixedPort {
+            port = fixedPort
+            try Self.waitForConnection(port: fixedPort, process: process, log: logPath)
+        } else {
+            port = try Self.readReadyLine(stdout.fileHandleForReading, process: process, log: logPath)
+        }
+    }
+
+    deinit { stop() }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 2, execute: watchdog)
+        process.waitUntilExit()
+        watchdog.cancel()
+    }
+
+    /// What the server wrote to stderr (and stdout, for fixed-port servers).
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    private static func readReadyLine(_ handle: FileHandle, process: Process, log: String) throws -> Int {
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                guard process.isRunning else { break }
+                usleep(20_000)
+                continue
+            }
+            buffer.append(chunk)
+            if let text = String(data: buffer, encoding: .utf8), let line = text.split(separator: "\n").first,
+               text.contains("\n") {
+                guard line.hasPrefix("READY "), let port = Int(line.dropFirst(6)) else { break }
+                return port
+            }
+        }
+        process.terminate()
+        throw ToolError.failed(process.executableURL?.path ?? "server", status: -1,
+                               output: "did not report READY: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+    }
+
+    private static func waitForConnection(port: Int, process: Process, log: String) throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if FreePort.isListening(port) { return }
+            guard process.isRunning else { break }
+            usleep(100_000)
+        }
+        process.terminate()
+        throw ToolError.failed(process.executableURL?.path ?? "server", status: -1,
+                               output: "did not listen on \(port): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+    }
+}
+
+/// Loopback ports for servers that need one given to them.
+public enum FreePort {
+    /// A port the kernel just handed out on 127.0.0.1 (released before returning).
+    public static func pick() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ToolError.failed("socket", status: errno, output: "") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw ToolError.failed("bind", status: errno, output: "") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    public static func isListening(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
+
+/// The Python servers of `Tests/Servers`.
+public enum TestServers {
+    public static func script(_ name: String) -> String { Paths.repositoryRoot + "/Tests/Servers/" + name }
+
+    public static func start(_ name: String, _ arguments: [String]) throws -> ServerProcess {
+        try ServerProcess.startReporting("python3", [script(name)] + arguments)
+    }
+}
+
+/// Every server a test process started, stopped when the process exits, so servers shared
+/// by a whole suite (static) do not outlive the test run.
+enum RunningServers {
+    nonisolated(unsafe) private static var processes: [Process] = []
+    private static let lock = NSLock()
+    private static let installHandler: Void = {
+        atexit {
+            RunningServers.stopAll()
+        }
+    }()
+
+    static func register(_ process: Process) {
+        _ = installHandler
+        lock.lock()
+        processes.append(process)
+        lock.unlock()
+    }
+
+    static func stopAll() {
+        lock.lock()
+        let all = processes
+        lock.unlock()
+        for process in all where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+    }
+}
