@@ -82,14 +82,7 @@ public struct ECRClient: Sendable {
 
     /// The lifecycle policy text, or nil when the repository has none.
     public func getLifecyclePolicy(_ name: String) async throws -> String? {
-        struct Input: Encodable { var repositoryName: String }
-        struct Output: Decodable, Sendable { var lifecyclePolicyText: String? }
-        do {
-            let output: Output = try await client.call("GetLifecyclePolicy", Input(repositoryName: name))
-            return output.lifecyclePolicyText
-        } catch let error as AWSServiceError where error.code == "LifecyclePolicyNotFoundException" {
-            return nil
-        }
+        try await policy("GetLifecyclePolicy", of: name, missing: "LifecyclePolicyNotFoundException")?.lifecyclePolicyText
     }
 
     public func setRepositoryPolicy(_ name: String, policy: String) async throws {
@@ -99,12 +92,20 @@ public struct ECRClient: Sendable {
 
     /// The repository policy text, or nil when the repository has none.
     public func getRepositoryPolicy(_ name: String) async throws -> String? {
+        try await policy("GetRepositoryPolicy", of: name, missing: "RepositoryPolicyNotFoundException")?.policyText
+    }
+
+    private struct PolicyOutput: Decodable, Sendable {
+        var lifecyclePolicyText: String?
+        var policyText: String?
+    }
+
+    /// A policy getter's answer, or nil when the repository has no such policy.
+    private func policy(_ operation: String, of name: String, missing: String) async throws -> PolicyOutput? {
         struct Input: Encodable { var repositoryName: String }
-        struct Output: Decodable, Sendable { var policyText: String? }
         do {
-            let output: Output = try await client.call("GetRepositoryPolicy", Input(repositoryName: name))
-            return output.policyText
-        } catch let error as AWSServiceError where error.code == "RepositoryPolicyNotFoundException" {
+            return try await client.call(operation, Input(repositoryName: name), as: PolicyOutput.self)
+        } catch let error as AWSServiceError where error.code == missing {
             return nil
         }
     }

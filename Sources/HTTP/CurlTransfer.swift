@@ -23,15 +23,17 @@ final class CurlTransfer {
 
     // Called by libcurl for each header line, including status lines of interim responses.
     func receiveHeader(_ line: UnsafeRawBufferPointer) {
-        var text = String(decoding: line, as: UTF8.self)
-        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        // Work on scalars: in a Swift String "\r\n" is one character, not two.
+        var scalars = String(decoding: line, as: UTF8.self).unicodeScalars
+        while let last = scalars.last, last == "\n" || last == "\r" { scalars.removeLast() }
+        let text = String(scalars)
         if text.hasPrefix("HTTP/") {
             let parts = text.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             headers = HTTPHeaders()
         } else if let colon = text.firstIndex(of: ":") {
             let name = String(text[..<colon])
-            let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
             headers.add(name, value)
         }
     }

@@ -28,6 +28,7 @@ public final class MotoServer: @unchecked Sendable {
         let keys = try JSONDecoder().decode(Keys.self, from: bootstrap.stdoutData)
         accessKeyID = keys.AccessKeyId
         secretAccessKey = keys.SecretAccessKey
+        SecretLedger.record(secretAccessKey)
     }
 
     public var endpoint: String { server.baseURL }

@@ -1,0 +1,184 @@
+import Foundation
+import HTTP
+import StreamIO
+import Testing
+import TestSupport
+
+/// The libcurl client against a real registry (docker-registry with TLS and Basic auth),
+/// with faults injected by a TCP proxy in front of it where a real server cannot produce them.
+@Suite struct CurlHTTPClientTests {
+    static let registry = Result(catching: { try RegistryServer(tls: true) })
+    static let plainRegistry = Result(catching: { try RegistryServer(tls: false) })
+
+    static func client(caFile: String? = nil, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20)),
+                       configure: (inout HTTPClientConfiguration) -> Void = { _ in }) -> CurlHTTPClient {
+        var configuration = HTTPClientConfiguration()
+        configuration.caFile = caFile
+        configuration.retry = retry
+        configure(&configuration)
+        return CurlHTTPClient(configuration: configuration, environment: [:])
+    }
+
+    static func get(_ url: String, authorization: String? = nil) -> HTTPRequest {
+        var request = HTTPRequest(method: "GET", url: URL(string: url)!)
+        if let authorization { request.headers.set("Authorization", authorization) }
+        return request
+    }
+
+    @Test func tlsWithTheGivenCABundle() async throws {
+        let registry = try Self.registry.get()
+        let response = try await Self.client(caFile: registry.caFile)
+            .execute(Self.get(registry.baseURL + "/v2/", authorization: registry.basicAuthorization))
+        #expect(response.status == 200)
+        #expect(response.headers["Docker-Distribution-API-Version"] == "registry/2.0")
+        let challenge = try await Self.client(caFile: registry.caFile).execute(Self.get(registry.baseURL + "/v2/"))
+        #expect(challenge.status == 401)
+        #expect(challenge.headers["WWW-Authenticate"]?.hasPrefix("Basic") == true)
+    }
+
+    @Test func tlsHonoursSSLCertFile() async throws {
+        let registry = try Self.registry.get()
+        var configuration = HTTPClientConfiguration()
+        configuration.retry = .none
+        let client = CurlHTTPClient(configuration: configuration, environment: ["SSL_CERT_FILE": registry.caFile])
+        #expect(try await client.execute(Self.get(registry.baseURL + "/v2/")).status == 401)
+    }
+
+    @Test func untrustedCertificateFailsWithoutRetrying() async throws {
+        let registry = try Self.registry.get()
+        await #expect {
+            try await Self.client(caFile: "/etc/ssl/certs/ca-certificates.crt").execute(Self.get(registry.baseURL + "/v2/"))
+        } throws: { error in
+            guard let error = error as? HTTPError, case .transport(let code, _, _) = error else { return false }
+            return code == 60 && !error.isTransient
+        }
+    }
+
+    @Test func uploadsAFileRangeAndReadsItBack() async throws {
+        let registry = try Self.registry.get()
+        let client = Self.client(caFile: registry.caFile)
+        let directory = try TemporaryDirectory()
+        let content = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let prefix = [UInt8](repeating: 9, count: 1000)
+        let path = directory.file("blob")
+        try Data(prefix + content).write(to: URL(fileURLWithPath: path))
+        let digest = try Tool.check("bash", ["-c", "tail -c +1001 \"$0\" | sha256sum | cut -d' ' -f1", path]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+
+        var start = HTTPRequest(method: "POST", url: URL(string: registry.baseURL + "/v2/http/test/blobs/uploads/")!)
+        start.headers.set("Authorization", registry.basicAuthorization)
+        let started = try await client.execute(start)
+        #expect(started.status == 202)
+        let location = try #require(started.headers["Location"])
+        let uploadURL = location.hasPrefix("http") ? location : registry.baseURL + location
+        var put = HTTPRequest(
+            method: "PUT", url: URL(string: uploadURL + (uploadURL.contains("?") ? "&" : "?") + "digest=sha256:" + digest)!,
+            body: .file(path: path, offset: 1000, length: Int64(content.count)))
+        put.headers.set("Authorization", registry.basicAuthorization)
+        put.headers.set("Content-Type", "application/octet-stream")
+        let finished = try await client.execute(put)
+        #expect(finished.status == 201, "\(finished.bodyText)")
+        let fetched = try await client.execute(Self.get(registry.baseURL + "/v2/http/test/blobs/sha256:" + digest, authorization: registry.basicAuthorization))
+        #expect(fetched.status == 200)
+        #expect(fetched.body.count == content.count)
+        #expect(fetched.body.elementsEqual(content), "the blob read back differs from the file range sent")
+    }
+
+    @Test func streamingBodyOfUnknownLength() async throws {
+        let registry = try Self.registry.get()
+        let client = Self.client(caFile: registry.caFile)
+        var start = HTTPRequest(method: "POST", url: URL(string: registry.baseURL + "/v2/http/stream/blobs/uploads/")!)
+        start.headers.set("Authorization", registry.basicAuthorization)
+        let location = try #require(try await client.execute(start).headers["Location"])
+        let bytes = Array("streamed body".utf8)
+        var patch = HTTPRequest(method: "PATCH", url: URL(string: location.hasPrefix("http") ? location : registry.baseURL + location)!,
+                                body: .stream(length: nil, make: { MemorySource(bytes) }))
+        patch.headers.set("Authorization", registry.basicAuthorization)
+        patch.headers.set("Content-Type", "application/octet-stream")
+        let response = try await client.execute(patch)
+        #expect(response.status == 202, "\(response.bodyText)")
+        #expect(response.headers["Range"] == "0-\(bytes.count - 1)")
+    }
+
+    @Test func retriesServerErrorsAndHonoursRetryAfter() async throws {
+        let registry = try Self.plainRegistry.get()
+        let proxy = try TestServers.start("fault_proxy.py", [
+            "--upstream", "127.0.0.1:\(registry.port)", "--script", "status:503,status:500,status:429:1,pass",
+        ])
+        let response = try await Self.client().execute(Self.get(proxy.baseURL + "/v2/", authorization: registry.basicAuthorization))
+        #expect(response.status == 200)
+    }
+
+    @Test func givesUpAfterMaxAttemptsWithTheLastResponse() async throws {
+        let registry = try Self.plainRegistry.get()
+        let proxy = try TestServers.start("fault_proxy.py", [
+            "--upstream", "127.0.0.1:\(registry.port)", "--script", "status:502,status:502,pass",
+        ])
+        let response = try await Self.client(retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10)))
+            .execute(Self.get(proxy.baseURL + "/v2/"))
+        #expect(response.status == 502)
+    }
+
+    @Test func retriesResetConnectionsForIdempotentRequestsOnly() async throws {
+        let registry = try Self.plainRegistry.get()
+        let proxy = try TestServers.start("fault_proxy.py", [
+            "--upstream", "127.0.0.1:\(registry.port)", "--script", "reset,pass,reset",
+        ])
+        let response = try await Self.client().execute(Self.get(proxy.baseURL + "/v2/", authorization: registry.basicAuthorization))
+        #expect(response.status == 200)
+        var post = HTTPRequest(method: "POST", url: URL(string: proxy.baseURL + "/v2/http/post/blobs/uploads/")!)
+        post.headers.set("Authorization", registry.basicAuthorization)
+        await #expect(throws: HTTPError.self) { try await Self.client().execute(post) }
+    }
+
+    @Test func doesNotRetryClientErrors() async throws {
+        let registry = try Self.plainRegistry.get()
+        let proxy = try TestServers.start("fault_proxy.py", [
+            "--upstream", "127.0.0.1:\(registry.port)", "--script", "status:404,pass",
+        ])
+        #expect(try await Self.client().execute(Self.get(proxy.baseURL + "/v2/")).status == 404)
+    }
+
+    @Test func stalledTransfersTimeOut() async throws {
+        let registry = try Self.plainRegistry.get()
+        let proxy = try TestServers.start("fault_proxy.py", [
+            "--upstream", "127.0.0.1:\(registry.port)", "--script", "stall:20",
+        ])
+        let client = Self.client(retry: .none) { $0.stallTimeout = .seconds(1) }
+        await #expect {
+            try await client.execute(Self.get(proxy.baseURL + "/v2/"))
+        } throws: { error in
+            guard case HTTPError.transport(let code, _, _) = error else { return false }
+            return code == 28
+        }
+    }
+
+    @Test func refusedConnectionsAreTransportErrorsWithoutTheQuery() async throws {
+        let port = try FreePort.pick()
+        let url = "http://127.0.0.1:\(port)/v2/x?X-Amz-Signature=c2VjcmV0&X-Amz-Credential=AKIDSECRET"
+        await #expect {
+            try await Self.client(retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10))).execute(Self.get(url))
+        } throws: { error in
+            guard let error = error as? HTTPError, case .transport(let code, _, _) = error else { return false }
+            let text = error.description
+            return code == 7 && !text.contains("c2VjcmV0") && !text.contains("AKIDSECRET") && text.contains("/v2/x?…")
+        }
+    }
+
+    @Test func responseBodiesAreBounded() async throws {
+        let registry = try Self.registry.get()
+        let client = Self.client(caFile: registry.caFile) { $0.maxResponseBody = 8 }
+        await #expect(throws: HTTPError.self) {
+            try await client.execute(Self.get(registry.baseURL + "/v2/_catalog", authorization: registry.basicAuthorization))
+        }
+    }
+
+    @Test func retryAfterParsing() {
+        let policy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .seconds(10))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "3") == .seconds(3))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "3600") == .seconds(10))
+        #expect(policy.delay(afterAttempt: 5) <= .milliseconds(1600))
+        #expect(RetryPolicy.isRetryable(status: 503) && RetryPolicy.isRetryable(status: 429))
+        #expect(!RetryPolicy.isRetryable(status: 400) && !RetryPolicy.isRetryable(status: 501))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Debian's `docker-registry` (distribution 2.8) with htpasswd Basic auth and, by default,
+/// TLS with a self-signed certificate: the stand-in for an ECR registry endpoint. Its
+/// credentials are exactly what moto's GetAuthorizationToken hands out
+/// (`AWS:<account>-auth-token`), so the whole ECR auth flow is real.
+public final class RegistryServer: @unchecked Sendable {
+    public let server: ServerProcess
+    public let directory: TemporaryDirectory
+    public let usesTLS: Bool
+    public let username = "AWS"
+    public let password = "123456789012-auth-token"
+
+    public init(tls: Bool = true) throws {
+        directory = try TemporaryDirectory("registry")
+        usesTLS = tls
+        let port = try FreePort.pick()
+        let root = directory.path
+        if tls {
+            try Tool.check("openssl", [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", root + "/key.pem", "-out", root + "/cert.pem",
+            ])
+        }
+        let htpasswd = try Tool.check("htpasswd", ["-Bbn", username, password])
+        try htpasswd.stdout.write(toFile: root + "/htpasswd", atomically: true, encoding: .utf8)
+        let tlsLine = tls ? "\n  tls: {certificate: \(root)/cert.pem, key: \(root)/key.pem}" : ""
+        let config = """
+            version: 0.1
+            log: {level: warn}
+            storage:
+              filesystem: {rootdirectory: \(root)/data}
+              delete: {enabled: true}
+            http:
+              addr: 127.0.0.1:\(port)\(tlsLine)
+            auth:
+              htpasswd: {realm: basic-realm, path: \(root)/htpasswd}
+            """
+        try config.write(toFile: root + "/config.yml", atomically: true, encoding: .utf8)
+        server = try ServerProcess.start("docker-registry", ["serve", root + "/config.yml"], port: port)
+    }
+
+    public var port: Int { server.port }
+    public var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    /// The self-signed certificate to trust.
+    public var caFile: String { directory.path + "/cert.pem" }
+    /// `Authorization` header value for Basic auth.
+    public var basicAuthorization: String {
+        "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+    }
+}
