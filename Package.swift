@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries (Debian: zlib1g-dev, libssl-dev, libdeflate-dev).
@@ -25,7 +26,8 @@ let package = Package(
         .target(name: "ImageArchive", dependencies: ["OCI", "Crypto", "StreamIO", "Compression"]),
         .target(name: "HTTP", dependencies: ["CCurl", "StreamIO"]),
         .target(name: "AWS", dependencies: ["HTTP", "Crypto", "StreamIO"]),
-        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS"]),
+        .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps"]),
         .executableTarget(
             name: "ecr-publish",
             dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "StreamIO", "TestSupport"]),
         .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "OCI", "StreamIO", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "StreamIO", "TestSupport"]),
+        .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "OCI", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "AWS", "TestSupport"]),
     ]

@@ -1,0 +1,104 @@
+import Foundation
+
+/// Which files of the clone to edit, and their new contents.
+struct FileSelection {
+    struct Changed {
+        var path: String
+        var bytes: [UInt8]
+    }
+
+    struct Plan {
+        var changed: [Changed] = []
+        var changes: [String] = []
+        var warnings: [String] = []
+    }
+
+    let root: String
+    let configuration: GitOpsConfiguration
+    let pin: ImagePin
+
+    func plan() throws -> Plan {
+        let explicit = !configuration.files.isEmpty
+        let candidates = explicit ? try configuration.files.map(checkedPath) : try scan()
+        let editor = ManifestEditor(pin: pin, options: configuration.editOptions)
+        var plan = Plan()
+        var matchedAny = false
+        var unmatched: [String] = []
+        for path in candidates {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/" + path)))
+            let source = try SourceText(path: path, bytes: bytes)
+            let edits = try editor.edits(for: source)
+            plan.warnings += edits.warnings
+            guard edits.matched else {
+                unmatched.append(path)
+                continue
+            }
+            matchedAny = true
+            guard !edits.edits.isEmpty else { continue }
+            let updated = TextEdit.apply(edits.edits, to: bytes)
+            // The edit must leave valid YAML behind.
+            _ = try SourceText(path: path, bytes: updated)
+            plan.changed.append(Changed(path: path, bytes: updated))
+            plan.changes += edits.edits.map(\.summary)
+        }
+        guard matchedAny else { throw GitOpsError.noMatch(files: explicit ? configuration.files : [], repository: pin.image.name) }
+        if explicit {
+            plan.warnings += unmatched.map { "\($0): no image of \(pin.image.name) found; left unchanged" }
+        }
+        return plan
+    }
+
+    /// A path given by the user, checked to stay inside the clone.
+    private func checkedPath(_ path: String) throws -> String {
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        guard !path.hasPrefix("/"), !parts.contains("..") , !parts.isEmpty else { throw GitOpsError.unsafePath(path) }
+        let relative = parts.joined(separator: "/")
+        let full = URL(fileURLWithPath: root + "/" + relative).resolvingSymlinksInPath().path
+        let base = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        guard full.hasPrefix(base + "/") else { throw GitOpsError.unsafePath(path) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw GitOpsError.fileNotFound(relative)
+        }
+        return relative
+    }
+
+    /// YAML files under the directory that mention the repository (or carry Flux markers).
+    private func scan() throws -> [String] {
+        let start = try configuration.directory.map { try checkedDirectory($0) } ?? ""
+        var found: [String] = []
+        let base = start.isEmpty ? root : root + "/" + start
+        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
+        let needles = [pin.image.repository, "$imagepolicy"].map { Array($0.utf8) }
+        while let relative = enumerator.nextObject() as? String {
+            if relative == ".git" || relative.hasPrefix(".git/") { enumerator.skipDescendants(); continue }
+            guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") || relative.hasSuffix("/Kustomization") else { continue }
+            let path = start.isEmpty ? relative : start + "/" + relative
+            let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + path)
+            guard attributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+            guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
+            let bytes = [UInt8](data)
+            if needles.contains(where: { bytes.contains(subsequence: $0) }) { found.append(path) }
+        }
+        return found.sorted()
+    }
+
+    private func checkedDirectory(_ path: String) throws -> String {
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        guard !path.hasPrefix("/"), !parts.contains("..") else { throw GitOpsError.unsafePath(path) }
+        return parts.joined(separator: "/")
+    }
+}
+
+extension Array where Element == UInt8 {
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
+        let first = needle[0]
+        var index = 0
+        while index <= count - needle.count {
+            if self[index] == first && self[index..<index + needle.count].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,157 @@
+import Yams
+
+/// A YAML file's text with what the editors need: its documents (parsed by libyaml through
+/// Yams, with source positions), line offsets, and the exact byte span of a scalar value.
+struct SourceText {
+    let path: String
+    let bytes: [UInt8]
+    let text: String
+    let documents: [Node]
+    /// Byte offset of the start of each line (0-based line index).
+    let lineStarts: [Int]
+
+    init(path: String, bytes: [UInt8]) throws {
+        self.path = path
+        self.bytes = bytes
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw GitOpsError.malformedYAML(file: path, line: nil, detail: "the file is not UTF-8")
+        }
+        self.text = text
+        var starts = [0]
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(index + 1) }
+        lineStarts = starts
+        do {
+            // The sequence stops at a parse error and keeps it: check it after reading.
+            var sequence = try Yams.compose_all(yaml: text)
+            var documents: [Node] = []
+            while let document = sequence.next() { documents.append(document) }
+            if let error = sequence.error { throw error }
+            self.documents = documents
+        } catch let error as YamlError {
+            throw GitOpsError.malformedYAML(file: path, line: Self.line(of: error), detail: Self.describe(error))
+        }
+    }
+
+    /// The bytes of line `line` (1-based), without its newline.
+    func line(_ line: Int) -> ArraySlice<UInt8> {
+        guard line >= 1, line <= lineStarts.count else { return [] }
+        let start = lineStarts[line - 1]
+        var end = line < lineStarts.count ? lineStarts[line] - 1 : bytes.count
+        if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return bytes[start..<max(start, end)]
+    }
+
+    /// The byte range of a one-line scalar's text as written (quotes included), checked to
+    /// decode to the scalar's value.
+    func span(of scalar: Node.Scalar) throws -> Range<Int> {
+        guard let mark = scalar.mark else {
+            throw GitOpsError.uneditableValue(file: path, line: 0, detail: "value without a position")
+        }
+        let lineBytes = line(mark.line)
+        // libyaml columns count Unicode scalars: walk the line's UTF-8 to the byte offset.
+        var offset = lineBytes.startIndex
+        var column = 1
+        while column < mark.column, offset < lineBytes.endIndex {
+            offset += Self.utf8Length(lineBytes[offset])
+            column += 1
+        }
+        let end: Int
+        switch scalar.style {
+        case .plain:
+            var stop = offset
+            while stop < lineBytes.endIndex {
+                if lineBytes[stop] == UInt8(ascii: "#"), stop > offset, [UInt8(ascii: " "), UInt8(ascii: "\t")].contains(lineBytes[stop - 1]) { break }
+                stop += 1
+            }
+            while stop > offset, [UInt8(ascii: " "), UInt8(ascii: "\t")].contains(lineBytes[stop - 1]) { stop -= 1 }
+            end = stop
+        case .singleQuoted, .doubleQuoted:
+            let quote = scalar.style == .singleQuoted ? UInt8(ascii: "'") : UInt8(ascii: "\"")
+            guard offset < lineBytes.endIndex, lineBytes[offset] == quote else {
+                throw GitOpsError.uneditableValue(file: path, line: mark.line, detail: "a quoted value spans several lines")
+            }
+            var stop = offset + 1
+            var closed = false
+            while stop < lineBytes.endIndex {
+                if quote == UInt8(ascii: "\""), lineBytes[stop] == UInt8(ascii: "\\") { stop += 2; continue }
+                if lineBytes[stop] == quote {
+                    if quote == UInt8(ascii: "'"), stop + 1 < lineBytes.endIndex, lineBytes[stop + 1] == quote { stop += 2; continue }
+                    closed = true
+                    break
+                }
+                stop += 1
+            }
+            guard closed else {
+                throw GitOpsError.uneditableValue(file: path, line: mark.line, detail: "a quoted value spans several lines")
+            }
+            end = stop + 1
+        default:
+            throw GitOpsError.uneditableValue(file: path, line: mark.line, detail: "the value is a block scalar (| or >)")
+        }
+        let written = String(decoding: bytes[offset..<end], as: UTF8.self)
+        guard Self.unquote(written, style: scalar.style) == scalar.string else {
+            throw GitOpsError.uneditableValue(file: path, line: mark.line, detail: "the value continues on the next line")
+        }
+        return offset..<end
+    }
+
+    /// `value` written in the same style as the scalar it replaces.
+    static func quoted(_ value: String, like style: Node.Scalar.Style) -> String {
+        switch style {
+        case .singleQuoted: return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        case .doubleQuoted: return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        default: return value
+        }
+    }
+
+    static func unquote(_ written: String, style: Node.Scalar.Style) -> String {
+        switch style {
+        case .singleQuoted: return String(written.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+        case .doubleQuoted: return String(written.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+        default: return written
+        }
+    }
+
+    private static func utf8Length(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0..<0x80: return 1
+        case 0xC0..<0xE0: return 2
+        case 0xE0..<0xF0: return 3
+        default: return 4
+        }
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    private static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
+        }
+    }
+}
+
+extension Node {
+    /// The value of `key` in a mapping.
+    subscript(key key: String) -> Node? {
+        guard case .mapping(let mapping) = self else { return nil }
+        for (name, value) in mapping where name.scalar?.string == key { return value }
+        return nil
+    }
+
+    /// The value at a dotted path of mapping keys (`image.tag`).
+    func value(at path: [String]) -> Node? {
+        var node: Node? = self
+        for key in path { node = node?[key: key] }
+        return node
+    }
+}

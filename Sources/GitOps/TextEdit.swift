@@ -1,0 +1,16 @@
+/// A replacement of a byte range of a file's text.
+struct TextEdit: Equatable {
+    var range: Range<Int>
+    var replacement: String
+    /// What the edit does, for the report (`deploy.yaml:12 image: a -> b`).
+    var summary: String
+
+    /// Applies edits (non-overlapping) to `bytes`; untouched bytes stay exactly as they were.
+    static func apply(_ edits: [TextEdit], to bytes: [UInt8]) -> [UInt8] {
+        var result = bytes
+        for edit in edits.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
+            result.replaceSubrange(edit.range, with: Array(edit.replacement.utf8))
+        }
+        return result
+    }
+}
