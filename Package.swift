@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps"]),
         .executableTarget(
             name: "ecr-publish",
-            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Test support: launchers for real tools and servers, image builders, temp dirs.
@@ -40,8 +40,8 @@ let package = Package(
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "StreamIO", "TestSupport"]),
         .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "OCI", "StreamIO", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "StreamIO", "TestSupport"]),
-        .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "OCI", "TestSupport"]),
+        .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "OCI", "StreamIO", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "Crypto", "TestSupport"]),
-        .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "AWS", "TestSupport"]),
+        .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "AWS", "GitOps", "TestSupport"]),
     ]
 )

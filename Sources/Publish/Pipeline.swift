@@ -47,7 +47,13 @@ public struct Pipeline: Sendable {
         }
         let layout = output + "/image"
         try FileSystem.replace(layout, with: partial)
-        return PublishReport(options: options, loaded: loaded, tags: options.tags, layout: layout)
+        var report = PublishReport(options: options, loaded: loaded, tags: options.tags, layout: layout)
+        if let gitops = options.gitops, let registry = options.registry {
+            report.gitops = try await gitops.run(
+                image: ImageReference(registry: registry, repository: options.repository),
+                tag: options.tags.first, digest: loaded.artifact.descriptor.digest, dryRun: true, patchDirectory: output)
+        }
+        return report
     }
 
     /// The repository step: exists, with the requested settings.

@@ -30,6 +30,11 @@ public struct PublishOptions: Sendable {
     public var createRepository = false
     /// Settings the repository must have (applied on creation, and where ECR allows, after).
     public var repositorySettings = ECR.RepositorySettings()
+    /// Pin the image in a GitOps repository (`--gitops-*`).
+    public var gitops: GitOpsStep?
+    /// The registry host image references name (`--registry`); when pushing, the ECR
+    /// registry of the account.
+    public var registry: String?
 
     public init(imagePath: String, repository: String) {
         self.imagePath = imagePath
@@ -52,6 +57,12 @@ public struct PublishOptions: Sendable {
             throw PublishError.invalidOption("'\(tag)' is not a valid tag: up to 128 characters of letters, digits, _ . -, not starting with . or -")
         }
         try validateRepositorySettings()
+        if noPush, gitops != nil, registry == nil {
+            throw PublishError.invalidOption("--no-push with --gitops-repo needs --registry HOST (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com) to name the image")
+        }
+        if let registry, registry.isEmpty || registry.contains("/") || registry.contains("://") {
+            throw PublishError.invalidOption("--registry takes a host name (and port), not '\(registry)'")
+        }
         if noPush && outputDirectory == nil {
             throw PublishError.invalidOption("--no-push needs --output DIR for the artifacts it writes")
         }

@@ -1,3 +1,4 @@
+import GitOps
 import ImageArchive
 import OCI
 
@@ -42,6 +43,8 @@ public struct PublishReport: Codable, Sendable {
     /// The OCI layout written by `--no-push`.
     public var layout: String?
     public var notes: [String]
+    /// The GitOps update, when configured.
+    public var gitops: GitOpsResult?
 }
 
 extension PublishReport {
@@ -64,6 +67,6 @@ extension PublishReport {
                             uncompressedSize: layer.uncompressedSize, action: layer.action, source: layer.sourcePath)
                     })
             },
-            tags: tags, pushed: false, layout: layout, notes: loaded.notes)
+            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil)
     }
 }

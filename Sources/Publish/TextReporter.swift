@@ -21,6 +21,16 @@ public enum TextReporter {
         if !report.tags.isEmpty { lines.append("tags      \(report.tags.joined(separator: ", "))") }
         if let layout = report.layout { lines.append("wrote     OCI image layout \(layout)") }
         for note in report.notes { lines.append("note      \(note)") }
+        if let gitops = report.gitops {
+            for warning in gitops.warnings { lines.append("warning   \(warning)") }
+            if gitops.upToDate {
+                lines.append("gitops    \(gitops.repository) already pins the image: nothing to change")
+            } else {
+                for change in gitops.changes { lines.append("gitops    \(change)") }
+                lines.append("gitops    diff written to gitops.patch (not committed: --no-push)")
+                lines.append(gitops.patch)
+            }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -1,4 +1,5 @@
 import AWS
+import GitOps
 import HTTP
 import ImageArchive
 import Publish
@@ -38,6 +39,12 @@ enum ExitStatus: Int32 {
         case is CredentialError: self = .authentication
         case is AWSConfigurationError: self = .usage
         case is HTTPError: self = .network
+        case let error as GitOpsError:
+            switch error {
+            case .authentication: self = .authentication
+            case .git, .pushRejected: self = .network
+            default: self = .usage
+            }
         default:
             return nil
         }

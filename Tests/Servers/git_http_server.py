@@ -60,6 +60,9 @@ class State:
         self.procs = set()
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith(("GIT_", "HTTP_")) and k not in CGI_VARS}
+        # The backend sees the repositories' own config only, not the user's.
+        base["GIT_CONFIG_NOSYSTEM"] = "1"
+        base["GIT_CONFIG_GLOBAL"] = os.devnull
         self.base_env = base
 
     def bump(self, key):

@@ -43,6 +43,14 @@ extension ECRPublish {
         @OptionGroup(title: "AWS options")
         var aws: AWSOptions
 
+        @OptionGroup(title: "GitOps options")
+        var gitops: GitOpsOptions
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Registry host that image references name (needed by --no-push with --gitops-repo; when pushing, the account's ECR registry).",
+            valueName: "host"))
+        var registry: String?
+
         @Flag(name: .long, help: "Print the report as one JSON object on standard output.")
         var json = false
 
@@ -55,6 +63,8 @@ extension ECRPublish {
             imageOptions.apply(to: &options)
             try repositoryOptions.apply(to: &options)
             aws.apply(to: &options.aws)
+            options.gitops = try gitops.step()
+            options.registry = registry
             let report = try await Pipeline(options: options).run()
             if json {
                 let encoder = JSONEncoder()
