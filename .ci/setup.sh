@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  libcurl4-openssl-dev libssl-dev zlib1g-dev libdeflate-dev libsodium-dev  # build
+  libcurl4-openssl-dev libssl-dev libdeflate-dev libisal-dev libsodium-dev  # build
   skopeo docker-registry apache2-utils git openssl gzip                   # test verifiers and servers
   debootstrap time                                                        # realistic test image, bench
 )

@@ -64,7 +64,8 @@ public final class TarReader: ByteSource {
                 }
                 let records = try parsePax(try readSmallData(Int(size)), headerOffset: headerOffset)
                 if typeflag == UInt8(ascii: "g") {
-                    globalPax.merge(records) { $1 }
+                    // A global header's path, link or size would apply to every entry: ignore those.
+                    globalPax.merge(records.filter { !["path", "linkpath", "size"].contains($0.key) }) { $1 }
                 } else {
                     pax.merge(records) { $1 }
                 }

@@ -130,3 +130,24 @@ import TestSupport
         #expect(throws: ArchiveError.self) { try ArchivePath.resolveLink("../../x", from: "one/layer.tar") }
     }
 }
+
+extension TarReaderTests {
+    @Test func globalPaxHeadersDoNotRenameEntries() throws {
+        var tar = TarBuilder()
+        var global = TarBuilder()
+        global.add("pax_global_header", kind: .pax, data: Array("24 path=everything/same\n".utf8))
+        // Turn the 'x' typeflag of the helper into 'g' (global) and fix the checksum.
+        var header = Array(global.bytes.prefix(512))
+        header[156] = UInt8(ascii: "g")
+        for index in 148..<156 { header[index] = 0x20 }
+        let sum = header.reduce(0) { $0 + Int($1) }
+        let digits = Array(String(sum, radix: 8).utf8)
+        let field = [UInt8](repeating: UInt8(ascii: "0"), count: 6 - digits.count) + digits + [0, 0x20]
+        header.replaceSubrange(148..<156, with: field)
+        tar.append(rawBytes: header + Array(global.bytes.dropFirst(512)))
+        tar.add("a", data: [1])
+        tar.add("b", data: [2])
+        tar.finish()
+        #expect(try entries(tar).map(\.0.name) == ["a", "b"])
+    }
+}

@@ -78,6 +78,11 @@ public struct TarBuilder {
         add("././@LongLink", kind: .gnuLongName, data: Array(name.utf8) + [0])
     }
 
+    /// Appends bytes as they are (hand-made headers).
+    public mutating func append(rawBytes: [UInt8]) {
+        bytes += rawBytes
+    }
+
     /// Appends the end-of-archive marker (two zero blocks).
     public mutating func finish() {
         bytes += [UInt8](repeating: 0, count: 1024)
