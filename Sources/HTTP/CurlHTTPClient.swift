@@ -28,6 +28,14 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
     }
 
     public func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await execute(request, sink: nil)
+    }
+
+    public func execute(_ request: HTTPRequest, streamingTo sink: any ResponseBodySink) async throws -> HTTPResponse {
+        try await execute(request, sink: sink)
+    }
+
+    private func execute(_ request: HTTPRequest, sink: (any ResponseBodySink)?) async throws -> HTTPResponse {
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw HTTPError.unsupportedURL(RedactedURL.describe(request.url))
         }
@@ -35,7 +43,7 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
         var attempt = 1
         while true {
             do {
-                let response = try await Blocking.run { try self.perform(request) }
+                let response = try await Blocking.run { try self.perform(request, sink: sink) }
                 // 429 and 503 mean the server did not act on the request: safe to repeat.
                 let repeatable = request.isIdempotent || response.status == 429 || response.status == 503
                 if attempt < policy.maxAttempts, repeatable, RetryPolicy.isRetryable(status: response.status) {
@@ -55,11 +63,11 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
     }
 
     /// One attempt, blocking the calling thread.
-    func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+    func perform(_ request: HTTPRequest, sink: (any ResponseBodySink)? = nil) throws -> HTTPResponse {
         let handle = takeHandle()
         var reusable = true
         defer { returnHandle(handle, reusable: reusable) }
-        let transfer = try CurlTransfer(maxBody: configuration.maxResponseBody, body: request.body)
+        let transfer = try CurlTransfer(maxBody: configuration.maxResponseBody, body: request.body, sink: sink)
         defer { transfer.close() }
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
@@ -102,7 +110,7 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
         let code = curl_easy_perform(handle)
         if let failure = transfer.failure {
             reusable = false
-            throw failure is HTTPError ? failure : HTTPError.bodySource(String(describing: failure))
+            throw failure
         }
         if transfer.bodyOverflowed {
             reusable = false

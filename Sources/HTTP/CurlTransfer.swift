@@ -15,10 +15,13 @@ final class CurlTransfer {
     private(set) var bodyOverflowed = false
     private(set) var failure: (any Error)?
     private var upload: UploadReader?
+    private let sink: (any ResponseBodySink)?
 
-    init(maxBody: Int, body: HTTPBody) throws {
+    init(maxBody: Int, body: HTTPBody, sink: (any ResponseBodySink)?) throws {
         self.maxBody = maxBody
         self.upload = try UploadReader(body)
+        self.sink = sink
+        try sink?.reset()
     }
 
     // Called by libcurl for each header line, including status lines of interim responses.
@@ -40,6 +43,16 @@ final class CurlTransfer {
 
     // Called by libcurl with body bytes; returning less than given aborts the transfer.
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        // Only a success body streams; error bodies are read for their messages.
+        if let sink, (200...299).contains(status) {
+            do {
+                try sink.write(bytes)
+                return bytes.count
+            } catch {
+                failure = error
+                return 0
+            }
+        }
         guard body.count + bytes.count <= maxBody else {
             bodyOverflowed = true
             return 0

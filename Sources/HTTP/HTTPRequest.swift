@@ -58,10 +58,23 @@ public struct HTTPResponse: Sendable {
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
+/// Receives a response body as it arrives (downloads of any size in bounded memory).
+///
+/// An attempt that fails part-way is retried from the start: ``reset()`` is called before
+/// every attempt, so the sink can truncate what it wrote.
+public protocol ResponseBodySink: AnyObject, Sendable {
+    func reset() throws
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
 /// Sends HTTP requests. The registry and AWS clients are written against this protocol,
 /// never against libcurl.
 public protocol HTTPClient: Sendable {
     /// Sends `request`, retrying per the client's policy, and returns the final response
     /// whatever its status.
     func execute(_ request: HTTPRequest) async throws -> HTTPResponse
+
+    /// Like ``execute(_:)``, but a successful (2xx) response's body goes to `sink` instead
+    /// of memory; the returned response's body is empty then. Error bodies stay in memory.
+    func execute(_ request: HTTPRequest, streamingTo sink: any ResponseBodySink) async throws -> HTTPResponse
 }

@@ -82,6 +82,20 @@ import TestSupport
         #expect(fetched.status == 200)
         #expect(fetched.body.count == content.count)
         #expect(fetched.body.elementsEqual(content), "the blob read back differs from the file range sent")
+
+        // The same download streamed to a file, in bounded memory.
+        let sink = FileSink(path: directory.file("download"))
+        let streamed = try await client.execute(
+            Self.get(registry.baseURL + "/v2/http/test/blobs/sha256:" + digest, authorization: registry.basicAuthorization), streamingTo: sink)
+        sink.finish()
+        #expect(streamed.status == 200 && streamed.body.isEmpty)
+        let written = try Tool.check("sha256sum", [directory.file("download")]).stdout
+        #expect(written.hasPrefix(digest))
+        // An error body is not streamed: it stays readable in the response.
+        let missing = try await client.execute(
+            Self.get(registry.baseURL + "/v2/http/test/blobs/sha256:" + String(repeating: "0", count: 64), authorization: registry.basicAuthorization),
+            streamingTo: sink)
+        #expect(missing.status == 404 && missing.bodyText.contains("BLOB_UNKNOWN"))
     }
 
     @Test func streamingBodyOfUnknownLength() async throws {
