@@ -22,14 +22,7 @@ public enum TextReporter {
         if let layout = report.layout { lines.append("wrote     OCI image layout \(layout)") }
         for note in report.notes { lines.append("note      \(note)") }
         if let gitops = report.gitops {
-            for warning in gitops.warnings { lines.append("warning   \(warning)") }
-            if gitops.upToDate {
-                lines.append("gitops    \(gitops.repository) already pins the image: nothing to change")
-            } else {
-                for change in gitops.changes { lines.append("gitops    \(change)") }
-                lines.append("gitops    diff written to gitops.patch (not committed: --no-push)")
-                lines.append(gitops.patch)
-            }
+            lines += GitOpsTextReport.lines(gitops, dryRun: !report.pushed)
         }
         return lines.joined(separator: "\n")
     }

@@ -52,27 +52,7 @@ extension ECRPublish.GitOpsCommand {
                 FileHandle.standardOutput.write(try encoder.encode(result) + Data("\n".utf8))
                 return
             }
-            print(GitOpsReport.render(result, dryRun: noPush))
+            print(GitOpsTextReport.lines(result, dryRun: noPush).joined(separator: "\n"))
         }
-    }
-}
-
-/// The GitOps result for a terminal or CI log.
-enum GitOpsReport {
-    static func render(_ result: GitOpsResult, dryRun: Bool) -> String {
-        var lines: [String] = []
-        for warning in result.warnings { lines.append("warning   \(warning)") }
-        if result.upToDate {
-            lines.append("gitops    \(result.repository) (\(result.branch)) already pins the image: nothing to commit")
-        } else {
-            for change in result.changes { lines.append("gitops    \(change)") }
-            if let commit = result.commit {
-                lines.append("gitops    pushed \(commit.prefix(12)) to \(result.branch) of \(result.repository)" + (result.attempts > 1 ? " (attempt \(result.attempts))" : ""))
-            } else if dryRun {
-                lines.append("gitops    not committed (--no-push); diff:")
-                lines.append(result.patch)
-            }
-        }
-        return lines.joined(separator: "\n")
     }
 }
