@@ -43,8 +43,7 @@ struct ImageResolver {
         case .descriptor(let descriptor):
             artifact = try prepare(descriptor, name: chosen.names.first, notes: &notes)
         case .platforms(let descriptors):
-            artifact = .index(try prepareIndex(
-                original: nil, children: descriptors, name: chosen.names.first, notes: &notes))
+            artifact = try prepareIndex(original: nil, children: descriptors, name: chosen.names.first, notes: &notes)
         }
         return LoadedArchive(
             format: sourceFormat, candidates: candidates.map(\.display), artifact: artifact, notes: notes)
@@ -118,8 +117,7 @@ struct ImageResolver {
         if MediaType.isIndex(descriptor.mediaType) {
             let bytes = try verifiedBlob(descriptor, role: "image index")
             let index: ImageIndex = try decode(bytes, file: "image index \(descriptor.digest)")
-            return .index(try prepareIndex(
-                original: (descriptor, bytes, index), children: index.manifests, name: name, notes: &notes))
+            return try prepareIndex(original: (descriptor, bytes, index), children: index.manifests, name: name, notes: &notes)
         }
         guard MediaType.isManifest(descriptor.mediaType) else {
             throw ArchiveError.unsupported("index.json points to \(descriptor.mediaType), which is not an image manifest or index")
@@ -130,10 +128,11 @@ struct ImageResolver {
     private func prepareIndex(
         original: (descriptor: Descriptor, bytes: [UInt8], index: ImageIndex)?,
         children: [Descriptor], name: String?, notes: inout [String]
-    ) throws -> PreparedIndex {
+    ) throws -> PreparedArtifact {
         var images: [PreparedImage] = []
         var newChildren: [Descriptor] = []
         var changed = original == nil
+        var missingPlatforms = 0
         for child in children {
             if MediaType.isIndex(child.mediaType) {
                 throw ArchiveError.unsupported("nested image indexes (\(child.digest)); export one index per image")
@@ -148,7 +147,17 @@ struct ImageResolver {
                 changed = true
                 continue
             }
-            let image = try prepareManifest(child, name: name, platform: child.platform)
+            let image: PreparedImage
+            do {
+                image = try prepareManifest(child, name: name, platform: child.platform)
+            } catch ArchiveError.missingFile {
+                // `docker save` with the containerd image store keeps the whole index but only
+                // the blobs of the platforms pulled locally: publish what is there.
+                notes.append("platform \(child.platform?.description ?? child.digest.shortHex) is not in the tarball (only its index entry is); left out")
+                changed = true
+                missingPlatforms += 1
+                continue
+            }
             images.append(image)
             var descriptor = child
             descriptor.mediaType = image.manifest.mediaType
@@ -158,9 +167,17 @@ struct ImageResolver {
             if descriptor != child { changed = true }
             newChildren.append(descriptor)
         }
-        guard !images.isEmpty else { throw ArchiveError.noImage("the image index lists no runnable image") }
+        guard !images.isEmpty else {
+            throw ArchiveError.noImage(missingPlatforms > 0
+                ? "the image index names \(missingPlatforms) platform(s) but the tarball holds the blobs of none"
+                : "the image index lists no runnable image")
+        }
+        if missingPlatforms > 0 && images.count == 1 {
+            // One platform left: publish it as the plain image it is, as `docker push` would.
+            return .image(images[0])
+        }
         if let original, !changed, (original.index.mediaType ?? original.descriptor.mediaType) == format.indexMediaType {
-            return PreparedIndex(sourceName: name, descriptor: original.descriptor, bytes: original.bytes, images: images)
+            return .index(PreparedIndex(sourceName: name, descriptor: original.descriptor, bytes: original.bytes, images: images))
         }
         let index = ImageIndex(
             mediaType: format.indexMediaType, manifests: newChildren,
@@ -168,7 +185,7 @@ struct ImageResolver {
         let bytes = try CanonicalJSON.encode(index)
         let descriptor = Descriptor(
             mediaType: format.indexMediaType, digest: SHA256Stream.digest(bytes), size: Int64(bytes.count))
-        return PreparedIndex(sourceName: name, descriptor: descriptor, bytes: bytes, images: images)
+        return .index(PreparedIndex(sourceName: name, descriptor: descriptor, bytes: bytes, images: images))
     }
 
     private func prepareManifest(_ descriptor: Descriptor, name: String?, platform: Platform?) throws -> PreparedImage {

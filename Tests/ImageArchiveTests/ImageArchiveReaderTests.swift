@@ -140,3 +140,30 @@ import TestSupport
         }
     }
 }
+
+extension ImageArchiveReaderTests {
+    /// `docker save` with the containerd store keeps the whole index but only the local
+    /// platform's blobs: the platform that is there is published, the rest noted.
+    @Test func indexWithOnlySomePlatformsPresent() throws {
+        let directory = try TemporaryDirectory("partial")
+        let partial = directory.file("partial.tar")
+        try Tool.check("python3", ["-c", """
+            import json, sys, tarfile
+            source = tarfile.open(sys.argv[1])
+            index = json.load(source.extractfile("index.json"))
+            inner = json.load(source.extractfile("blobs/sha256/" + index["manifests"][0]["digest"].split(":")[1]))
+            arm = [m["digest"].split(":")[1] for m in inner["manifests"] if m["platform"]["architecture"] == "arm64"][0]
+            with tarfile.open(sys.argv[2], "w") as out:
+                for member in source.getmembers():
+                    if not member.name.endswith(arm):
+                        out.addfile(member, source.extractfile(member) if member.isfile() else None)
+            """, Paths.fixtureImage("multi-arch-oci.tar"), partial])
+        let loaded = try ArchiveReading().read(partial)
+        guard case .image(let image) = loaded.artifact else {
+            Issue.record("expected the one complete platform as a plain image")
+            return
+        }
+        #expect(image.platform?.architecture == "amd64")
+        #expect(loaded.notes.contains { $0.contains("arm64") && $0.contains("left out") })
+    }
+}
