@@ -12,17 +12,18 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
-        // System libraries (Debian: libssl-dev, libdeflate-dev, libisal-dev, libcurl4-openssl-dev).
+        // System libraries (Debian: libssl-dev, libdeflate-dev, libisal-dev, libzstd-dev, libcurl4-openssl-dev).
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
         // Capabilities, dependencies flowing one way (see shared/design/ARCHITECTURE.md).
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "StreamIO"),
         .target(name: "OCI"),
         .target(name: "Crypto", dependencies: ["COpenSSL", "OCI"]),
-        .target(name: "Compression", dependencies: ["StreamIO", "CDeflate", "CIsal"]),
+        .target(name: "Compression", dependencies: ["StreamIO", "CDeflate", "CIsal", "CZstd"]),
         .target(name: "ImageArchive", dependencies: ["OCI", "Crypto", "StreamIO", "Compression"]),
         .target(name: "HTTP", dependencies: ["CCurl", "StreamIO"]),
         .target(name: "AWS", dependencies: ["HTTP", "Crypto", "StreamIO"]),

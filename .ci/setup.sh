@@ -4,8 +4,8 @@
 set -euo pipefail
 
 packages=(
-  libcurl4-openssl-dev libssl-dev libdeflate-dev libisal-dev libsodium-dev  # build
-  skopeo docker-registry apache2-utils git openssl gzip                   # test verifiers and servers
+  libcurl4-openssl-dev libssl-dev libdeflate-dev libisal-dev libzstd-dev libsodium-dev  # build
+  skopeo docker-registry apache2-utils git openssl gzip zstd              # test verifiers and servers
   debootstrap time                                                        # realistic test image, bench
 )
 missing=()

@@ -7,8 +7,8 @@ import OCI
 ///
 /// - uncompressed tar → SHA-256 (diffID), parallel gzip → SHA-256 (blob digest) → spool,
 ///   and the tar walk, all from the same buffers;
-/// - gzip → SHA-256 (blob digest) and spool of the original bytes, gunzip → SHA-256
-///   (diffID) and the tar walk;
+/// - gzip or zstd → SHA-256 (blob digest) and spool of the original bytes, decompression
+///   → SHA-256 (diffID) and the tar walk;
 /// - small JSON or text → held in memory as metadata;
 /// - anything else → SHA-256 and spool.
 struct BlobIngester {
@@ -33,8 +33,8 @@ struct BlobIngester {
         let guarded = GuardedSource(member)
         let source = PrefixedSource(prefix: peek, upstream: guarded)
 
-        if peek.count >= 3, peek[0] == 0x1f, peek[1] == 0x8b, peek[2] == 0x08 {
-            return .blob(try ingestGzip(path: path, source: source, guarded: guarded))
+        if let compression = Self.compression(of: peek) {
+            return .blob(try ingestCompressed(path: path, compression: compression, source: source, guarded: guarded))
         }
         if peek.count == 512, TarHeaderProbe.isTarHeader(peek) {
             return .blob(try ingestTar(path: path, source: source, guarded: guarded))
@@ -78,7 +78,16 @@ struct BlobIngester {
             files: files, layerError: layerError)
     }
 
-    private func ingestGzip(path: String, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
+    /// gzip (`1f 8b 08`) or zstd (`28 b5 2f fd`) by their magic numbers.
+    static func compression(of head: [UInt8]) -> LayerCompression? {
+        if head.count >= 3, head[0] == 0x1f, head[1] == 0x8b, head[2] == 0x08 { return .gzip }
+        if head.count >= 4, head[0] == 0x28, head[1] == 0xb5, head[2] == 0x2f, head[3] == 0xfd { return .zstd }
+        return nil
+    }
+
+    private func ingestCompressed(
+        path: String, compression: LayerCompression, source: any ByteSource, guarded: GuardedSource
+    ) throws -> ScannedBlob {
         let writer = try spool.makeWriter()
         let raw = TeeSource(source, observers: [{ try writer.write($0) }])
         let diffHasher = SHA256Stream()
@@ -86,8 +95,8 @@ struct BlobIngester {
         var layerError: ArchiveError?
         var uncompressed: Int64 = 0
         do {
-            let gunzip = try GzipReader(source: raw)
-            let plain = TeeSource(gunzip, observers: [{ diffHasher.update($0) }])
+            let decompressed: any ByteSource = compression == .zstd ? try ZstdReader(source: raw) : try GzipReader(source: raw)
+            let plain = TeeSource(decompressed, observers: [{ diffHasher.update($0) }])
             files = try walker(for: path).walk(plain)
             try plain.drain()
             uncompressed = plain.count
@@ -103,10 +112,10 @@ struct BlobIngester {
         let digest = writer.finalizeDigest()
         try writer.commit(as: digest)
         return ScannedBlob(
-            archivePath: path, kind: .gzipLayer, digest: digest, size: writer.size,
+            archivePath: path, kind: .compressedLayer, digest: digest, size: writer.size,
             diffID: layerError == nil ? diffHasher.finalize() : nil,
             uncompressedSize: layerError == nil ? uncompressed : nil,
-            stored: digest, storedSize: writer.size, storedCompression: .gzip,
+            stored: digest, storedSize: writer.size, storedCompression: compression,
             files: files, layerError: layerError)
     }
 
@@ -121,7 +130,7 @@ struct BlobIngester {
             diffID: nil, uncompressedSize: nil,
             stored: digest, storedSize: writer.size, storedCompression: .uncompressed,
             files: nil,
-            layerError: .unsupported("blob '\(path)' is neither a tar nor gzip-compressed tar (zstd layers are not supported yet)"))
+            layerError: .unsupported("blob '\(path)' is not a tar, gzip- or zstd-compressed tar"))
     }
 }
 

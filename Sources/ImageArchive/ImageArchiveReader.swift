@@ -18,7 +18,7 @@ public struct ArchiveReadOptions: Sendable {
 /// Reads an image tarball in one streaming pass.
 ///
 /// Accepts `docker save` output (classic and Docker 25+), OCI archives, and either of them
-/// gzip-compressed. Blobs go to `spool` as they stream past; the result names them by digest.
+/// gzip- or zstd-compressed. Blobs go to `spool` as they stream past; the result names them by digest.
 public enum ImageArchiveReader {
     /// Reads `path` (`-` for standard input).
     /// - Throws: ``ArchiveError`` for bad input, ``OutputError`` when the spool cannot be written.
@@ -32,8 +32,8 @@ public enum ImageArchiveReader {
         guard count > 0 else { throw ArchiveError.notAnArchive(path: path, reason: "the file is empty") }
 
         var source: any ByteSource = PrefixedSource(prefix: head, upstream: file)
-        if head.count >= 2, head[0] == 0x1f, head[1] == 0x8b {
-            source = try GzipReader(source: source)
+        if let compression = BlobIngester.compression(of: head) {
+            source = compression == .zstd ? try ZstdReader(source: source) : try GzipReader(source: source)
             var inner = [UInt8](repeating: 0, count: 512)
             let innerCount = try mapCompression(path: path) { try inner.withUnsafeMutableBytes { try source.readFully(into: $0) } }
             inner.removeSubrange(innerCount...)
@@ -66,8 +66,8 @@ public enum ImageArchiveReader {
     private static func mapCompression<T>(path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch CompressionError.truncatedGzip {
-            throw ArchiveError.truncated("the gzip stream of \(path) ends early")
+        } catch CompressionError.truncatedGzip, CompressionError.truncatedZstd {
+            throw ArchiveError.truncated("the compressed stream of \(path) ends early")
         } catch let error as CompressionError {
             throw ArchiveError.corruptArchive(path: path, detail: error.description)
         }

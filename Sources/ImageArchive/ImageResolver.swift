@@ -215,7 +215,7 @@ struct ImageResolver {
             layers.append(layer)
         }
         let declaredType = manifest.mediaType ?? descriptor.mediaType
-        let unchanged = layers.allSatisfy { $0.action == .kept && $0.descriptor.mediaType == format.layerMediaType(.gzip) }
+        let unchanged = zip(layers, manifest.layers).allSatisfy { $0.action == .kept && $0.descriptor.mediaType == $1.mediaType }
             && declaredType == format.manifestMediaType && manifest.config.mediaType == format.configMediaType
         if unchanged {
             var kept = descriptor

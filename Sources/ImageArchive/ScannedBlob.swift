@@ -5,9 +5,9 @@ struct ScannedBlob: Sendable {
     enum Kind: Sendable {
         /// An uncompressed tar: compressed during the pass.
         case tarLayer
-        /// A gzip stream: kept as it is, decompressed only to hash and walk it.
-        case gzipLayer
-        /// Anything else (zstd, foreign data): kept as it is, not inspected.
+        /// A gzip or zstd stream: kept as it is, decompressed only to hash and walk it.
+        case compressedLayer
+        /// Anything else (foreign data): kept as it is, not inspected.
         case opaque
     }
 

@@ -101,3 +101,28 @@ import TestSupport
         #expect(chosen.stdout.contains("multi-b:2.0"))
     }
 }
+
+extension PublishNoPushTests {
+    /// zstd layers (BuildKit's `compression=zstd`) are kept byte for byte and checked like
+    /// gzip ones; a zstd-compressed tarball is read like a gzipped one.
+    @Test func zstdLayersAndZstdTarballs() throws {
+        let directory = try TemporaryDirectory("zstd")
+        let archive = directory.file("zstd-oci.tar")
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-zstd-archive.py",
+                                   Paths.fixtureImage("sample-docker-classic.tar"), archive, "--tag", "1.0"])
+        let output = try TemporaryDirectory("zstd-out")
+        let result = try CLI.publishLocally(archive, output: output.path, ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let raw = try Tool.check("skopeo", ["inspect", "--raw", "oci:\(output.path)/image"])
+        #expect(raw.stdout.contains("application/vnd.oci.image.layer.v1.tar+zstd"))
+        #expect(try CLI.skopeoDiffIDs("oci:\(output.path)/image") == CLI.skopeoDiffIDs("oci-archive:" + archive))
+        #expect(raw.stdoutData == (try Tool.check("skopeo", ["inspect", "--raw", "oci-archive:" + archive]).stdoutData),
+                "the manifest is kept byte for byte")
+
+        try Tool.check("zstd", ["-q", "-f", Paths.fixtureImage("sample-docker-classic.tar"), "-o", directory.file("image.tar.zst")])
+        let compressedTarball = try TemporaryDirectory("zst-tarball")
+        let fromZst = try CLI.publishLocally(directory.file("image.tar.zst"), output: compressedTarball.path)
+        #expect(fromZst.status == 0, "\(fromZst.stderr)")
+        #expect(try CLI.skopeoDiffIDs("oci:\(compressedTarball.path)/image") == CLI.skopeoDiffIDs("docker-archive:" + Paths.fixtureImage("sample-docker-classic.tar")))
+    }
+}
