@@ -31,18 +31,20 @@ TLS to the upstream (verified against --upstream-cafile if given, else not
 verified: the upstream is always a loopback test server).
 """
 
-import argparse
 import http
 import ipaddress
 import json
+import os
 import select
-import signal
 import socket
 import ssl
 import struct
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also under python3 -P / -I
+import serving  # noqa: E402
 
 STOP = threading.Event()
 BUFMAX = 256 * 1024
@@ -130,6 +132,22 @@ class Script:
 # --------------------------------------------------------------------------- HTTP helpers
 
 
+def recv_before(sock, deadline):
+    """The next bytes from sock; b"" at EOF, on an error, at the deadline or on STOP."""
+    while not STOP.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        sock.settimeout(min(left, 0.5))
+        try:
+            return sock.recv(65536)
+        except (socket.timeout, ssl.SSLWantReadError):
+            continue
+        except OSError:
+            break
+    return b""
+
+
 def recv_head(sock, timeout):
     """Read until the blank line ending an HTTP request head.
     Returns (head or None, bytes read after the head)."""
@@ -139,18 +157,7 @@ def recv_head(sock, timeout):
         end = buf.find(b"\r\n\r\n")
         if end >= 0:
             return bytes(buf[: end + 4]), bytes(buf[end + 4:])
-        if len(buf) > HEAD_MAX or STOP.is_set():
-            return None, bytes(buf)
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None, bytes(buf)
-        sock.settimeout(min(left, 0.5))
-        try:
-            data = sock.recv(65536)
-        except (socket.timeout, ssl.SSLWantReadError):
-            continue
-        except OSError:
-            return None, bytes(buf)
+        data = b"" if len(buf) > HEAD_MAX else recv_before(sock, deadline)
         if not data:
             return None, bytes(buf)
         buf += data
@@ -168,36 +175,30 @@ def parse_head(head):
 
 
 def read_body(sock, headers, rest, timeout):
-    """Read (and discard) a request body: Content-Length or chunked. Best effort."""
+    """Read (and discard) a request body: Content-Length or chunked. Best effort.
+    Not awaited when the client waits for `100 Continue` (which it never gets)."""
+    if headers.get("expect", "").lower() == "100-continue" and not rest:
+        return
     deadline = time.monotonic() + timeout
     buf = bytearray(rest)
 
     def more():
-        while not STOP.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            sock.settimeout(min(left, 0.5))
-            try:
-                data = sock.recv(65536)
-            except (socket.timeout, ssl.SSLWantReadError):
-                continue
-            except OSError:
-                return False
-            if not data:
-                return False
-            buf.extend(data)
-            return True
-        return False
+        data = recv_before(sock, deadline)
+        buf.extend(data)
+        return bool(data)
+
+    def line_end(pos):
+        nl = buf.find(b"\r\n", pos)
+        while nl < 0 and more():
+            nl = buf.find(b"\r\n", pos)
+        return nl
 
     if "chunked" in headers.get("transfer-encoding", "").lower():
         pos = 0
         while True:
-            nl = buf.find(b"\r\n", pos)
-            while nl < 0:
-                if not more():
-                    return
-                nl = buf.find(b"\r\n", pos)
+            nl = line_end(pos)
+            if nl < 0:
+                return
             try:
                 size = int(bytes(buf[pos:nl]).split(b";")[0].strip() or b"0", 16)
             except ValueError:
@@ -206,12 +207,8 @@ def read_body(sock, headers, rest, timeout):
             if size == 0:
                 # trailers until an empty line
                 while True:
-                    nl = buf.find(b"\r\n", pos)
-                    while nl < 0:
-                        if not more():
-                            return
-                        nl = buf.find(b"\r\n", pos)
-                    if nl == pos:
+                    nl = line_end(pos)
+                    if nl < 0 or nl == pos:
                         return
                     pos = nl + 2
             while len(buf) < pos + size + 2:
@@ -225,10 +222,6 @@ def read_body(sock, headers, rest, timeout):
     while len(buf) < n:
         if not more():
             return
-
-
-def expects_continue(headers, rest):
-    return headers.get("expect", "").lower() == "100-continue" and not rest
 
 
 def reason(code):
@@ -281,25 +274,12 @@ def lingering_close(sock, drain=2.0):
                 pass
         sock.shutdown(socket.SHUT_WR)
         deadline = time.monotonic() + drain
-        while not STOP.is_set():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            sock.settimeout(min(left, 0.5))
-            try:
-                if not sock.recv(65536):
-                    break
-            except socket.timeout:
-                continue
-            except OSError:
-                break
+        while recv_before(sock, deadline):
+            pass
     except OSError:
         pass
     finally:
-        try:
-            sock.close()
-        except OSError:
-            pass
+        close_quietly(sock)
 
 
 def hard_reset(sock):
@@ -307,10 +287,21 @@ def hard_reset(sock):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     except OSError:
         pass
+    close_quietly(sock)
+
+
+def close_quietly(sock):
     try:
         sock.close()
     except OSError:
         pass
+
+
+def read_request(sock):
+    """Read (and discard) a request head and its body; best effort."""
+    head, rest = recv_head(sock, ARGS.read_timeout)
+    if head is not None:
+        read_body(sock, parse_head(head)[1], rest, ARGS.read_timeout)
 
 
 # --------------------------------------------------------------------------- rewrite scanner
@@ -503,8 +494,7 @@ def answer_rewrite(client, match, rest):
     rule, request_line, headers = match
     STATS.add("rewrites")
     log("rewrite %r -> %d" % (request_line, rule[1]))
-    if not expects_continue(headers, rest):
-        read_body(client, headers, rest, ARGS.read_timeout)
+    read_body(client, headers, rest, ARGS.read_timeout)
     send_response(client, rule[1], rule[2], rule[3])
     lingering_close(client)
 
@@ -543,11 +533,8 @@ def do_pass(client):
                 hard_reset(upstream)
                 client.close()
         else:
-            for s in (client, upstream):
-                try:
-                    s.close()
-                except OSError:
-                    pass
+            close_quietly(client)
+            close_quietly(upstream)
 
 
 def handle(raw, addr, action):
@@ -559,10 +546,7 @@ def handle(raw, addr, action):
         STATS.by_action[label] = STATS.by_action.get(label, 0) + 1
     log("connection from %s:%d -> %s" % (addr[0], addr[1], label))
     if kind == "close":
-        try:
-            raw.close()
-        except OSError:
-            pass
+        close_quietly(raw)
         return
     raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     client = raw
@@ -583,30 +567,16 @@ def handle(raw, addr, action):
             hard_reset(client)
         elif kind == "status":
             _, code, retry = action
-            head, rest = recv_head(client, ARGS.read_timeout)
-            if head is not None:
-                _, headers = parse_head(head)
-                if not expects_continue(headers, rest):
-                    read_body(client, headers, rest, ARGS.read_timeout)
+            read_request(client)
             send_response(client, code, injected_body(code), "application/json", retry)
             lingering_close(client)
         elif kind == "stall":
-            head, rest = recv_head(client, ARGS.read_timeout)
-            if head is not None:
-                _, headers = parse_head(head)
-                if not expects_continue(headers, rest):
-                    read_body(client, headers, rest, ARGS.read_timeout)
+            read_request(client)
             STOP.wait(action[1])
-            try:
-                client.close()
-            except OSError:
-                pass
+            close_quietly(client)
     except OSError as e:
         log("connection error: %s" % e)
-        try:
-            client.close()
-        except OSError:
-            pass
+        close_quietly(client)
 
 
 # --------------------------------------------------------------------------- main
@@ -624,12 +594,10 @@ def loopback_only(host, port):
 
 
 def main():
-    # A parent that spawns us from a thread with signals blocked (Foundation's Process
-    # does) passes the mask on: unblock the ones we stop on.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    serving.unblock_stop_signals()
     global ARGS, TLS_SERVER_CTX, TLS_UPSTREAM_CTX
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = pick a free one)")
+    p = serving.arg_parser(__doc__)
+    serving.add_port(p)
     p.add_argument("--upstream", required=True, help="HOST:PORT of the real server (loopback only)")
     p.add_argument("--script", default="", help="comma-separated actions, one per connection")
     p.add_argument("--rewrite-status-on", action="append", default=[],
@@ -641,7 +609,7 @@ def main():
     p.add_argument("--upstream-cafile", help="verify the upstream's certificate against this bundle")
     p.add_argument("--read-timeout", type=float, default=10.0,
                    help="seconds to wait for a request head/body in reset/status/stall (default 10)")
-    p.add_argument("--verbose", action="store_true", help="log connections to stderr")
+    serving.add_verbose(p, "log connections to stderr")
     ARGS = p.parse_args()
 
     host, sep, port = ARGS.upstream.rpartition(":")
@@ -684,14 +652,8 @@ def main():
     lsock.bind(("127.0.0.1", ARGS.port))
     lsock.listen(128)
 
-    def stop(signum, frame):
-        STOP.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-
-    sys.stdout.write("READY %d\n" % lsock.getsockname()[1])
-    sys.stdout.flush()
+    serving.on_stop_signal(STOP.set)
+    serving.announce(lsock.getsockname()[1])
     try:
         while not STOP.is_set():
             try:

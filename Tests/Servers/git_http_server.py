@@ -14,18 +14,17 @@ WWW-Authenticate: Basic realm="git". The token and the Authorization header
 are never logged, not even with --verbose.
 """
 
-import argparse
 import base64
 import binascii
 import hmac
-import http.server
-import json
 import os
-import signal
 import subprocess
 import sys
 import threading
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # also under python3 -P / -I
+import serving  # noqa: E402
 
 CHUNK = 65536
 STATS_PATH = "/__stats"
@@ -50,13 +49,11 @@ def find_http_backend():
     return path, None
 
 
-class State:
+class State(serving.State):
     def __init__(self, args, backend):
-        self.args = args
+        super().__init__(args, ("requests", "unauthorized", "pushes", "fetches", "push_probes",
+                                "backend_errors"))
         self.backend = backend
-        self.lock = threading.Lock()
-        self.counts = {"requests": 0, "unauthorized": 0, "pushes": 0, "fetches": 0,
-                       "push_probes": 0, "backend_errors": 0}
         self.procs = set()
         base = {k: v for k, v in os.environ.items()
                 if not k.startswith(("GIT_", "HTTP_")) and k not in CGI_VARS}
@@ -64,10 +61,6 @@ class State:
         base["GIT_CONFIG_NOSYSTEM"] = "1"
         base["GIT_CONFIG_GLOBAL"] = os.devnull
         self.base_env = base
-
-    def bump(self, key):
-        with self.lock:
-            self.counts[key] += 1
 
     def kill_all(self):
         with self.lock:
@@ -132,24 +125,9 @@ class BodyReader:
             pass
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(serving.Handler):
     server_version = "git-http-stand-in"
-    state = None  # set in main
-
-    def version_string(self):
-        return self.server_version
-
-    def log_message(self, fmt, *args):
-        # Only the request line and status are logged, never headers.
-        if self.state.args.verbose:
-            sys.stderr.write("git-http: %s %s\n" % (self.address_string(), fmt % args))
-            sys.stderr.flush()
-
-    def vlog(self, msg):
-        if self.state.args.verbose:
-            sys.stderr.write("git-http: %s\n" % msg)
-            sys.stderr.flush()
+    log_name = "git-http"  # request line and status only, never headers
 
     def handle_expect_100(self):
         # Decide after the auth check (see _git): a 401 must not be preceded by 100.
@@ -158,18 +136,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # ---- helpers -------------------------------------------------------------
 
     def send_simple(self, code, body, ctype="text/plain; charset=utf-8", extra=()):
-        if isinstance(body, str):
-            body = body.encode()
-        self.send_response(code)
-        for k, v in extra:
-            self.send_header(k, v)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
         if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+            extra += (("Connection", "close"),)
+        self.send_body(code, body, ctype, extra)
 
     def body_reader(self):
         te = (self.headers.get("Transfer-Encoding") or "").strip().lower()
@@ -233,9 +202,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
             else:
                 reader.drain()
-            with st.lock:
-                body = json.dumps(st.counts)
-            return self.send_simple(200, body, "application/json")
+            return self.send_simple(200, st.counts_json(), "application/json")
         self._git()
 
     def do_POST(self):
@@ -462,19 +429,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    # A parent that spawns us from a thread with signals blocked (Foundation's Process
-    # does) passes the mask on: unblock the ones we stop on.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    serving.unblock_stop_signals()
+    p = serving.arg_parser(__doc__)
     p.add_argument("--root", required=True,
                    help="directory whose bare repositories are served (DIR/app.git -> /app.git)")
     p.add_argument("--token", default=None,
                    help="require HTTP Basic auth with this password on every git request")
     p.add_argument("--user", default=None,
                    help="with --token: the Basic user name must be exactly this (default: any)")
-    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = pick a free one)")
-    p.add_argument("--verbose", action="store_true",
-                   help="log requests and git-http-backend stderr to stderr (never the token)")
+    serving.add_port(p)
+    serving.add_verbose(p, "log requests and git-http-backend stderr to stderr (never the token)")
     args = p.parse_args()
     if not os.path.isdir(args.root):
         p.error("--root %s is not a directory" % args.root)
@@ -487,23 +451,7 @@ def main():
         return 1
 
     Handler.state = state = State(args, backend)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
-
-    def stop(signum, frame):
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-
-    sys.stdout.write("READY %d\n" % server.server_address[1])
-    sys.stdout.flush()
-    try:
-        server.serve_forever(poll_interval=0.2)
-    finally:
-        server.server_close()
-        state.kill_all()
-    return 0
+    return serving.serve_http(Handler, args.port, cleanup=state.kill_all)
 
 
 if __name__ == "__main__":
