@@ -125,7 +125,7 @@ import TestSupport
         let apps = Self.deployment + "---\n" + Self.deployment.replacingOccurrences(of: "team/app", with: "team/worker")
             .replacingOccurrences(of: "name: app", with: "name: worker")
         let remote = try GitRemote(files: ["apps.yaml": apps])
-        try remote.slowDownPushes(seconds: 0.5)
+        try remote.synchronizePushes(count: 2)
         let configuration = Self.configuration(remote)
         // Two threads of their own, released together.
         let start = DispatchSemaphore(value: 0)

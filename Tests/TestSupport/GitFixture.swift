@@ -43,10 +43,21 @@ public final class GitRemote: @unchecked Sendable {
             .split(separator: "\n").map(String.init)
     }
 
-    /// Makes every push wait `seconds` in a pre-receive hook, so concurrent pushes overlap.
-    public func slowDownPushes(seconds: Double) throws {
+    /// Holds pushes in a pre-receive hook until `count` of them have arrived (at most 10 s),
+    /// so concurrent pushes really overlap: one wins the ref update, the others lose.
+    public func synchronizePushes(count: Int) throws {
         let hook = path + "/hooks/pre-receive"
-        try "#!/bin/sh\nsleep \(seconds)\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        let script = """
+            #!/bin/sh
+            barrier="$(dirname "$0")/../push-barrier"
+            mkdir -p "$barrier"
+            touch "$barrier/$$"
+            i=0
+            while [ "$(ls "$barrier" | wc -l)" -lt \(count) ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+            exit 0
+
+            """
+        try script.write(toFile: hook, atomically: true, encoding: .utf8)
         try Tool.check("chmod", ["+x", hook])
     }
 
