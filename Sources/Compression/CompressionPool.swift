@@ -19,10 +19,12 @@ public final class CompressionPool: @unchecked Sendable {
     private var stopping = false
     private var running = 0
 
-    /// Starts `threads` workers compressing at `level` (0-12, libdeflate's scale; 1-9 match gzip).
+    /// Starts `threads` workers (at most ``usefulThreads``) compressing at `level` (0-12,
+    /// libdeflate's scale; 1-9 match gzip).
     public init(threads: Int, level: Int) throws {
         guard (0...12).contains(level) else { throw CompressionError.invalidLevel(level) }
-        self.threadCount = max(1, threads)
+        // More threads than twice the cores only cost memory (each holds a compressor).
+        self.threadCount = min(max(1, threads), Self.usefulThreads)
         self.level = level
         for index in 0..<threadCount {
             let compressor = try GzipMemberCompressor(level: level)
@@ -33,6 +35,9 @@ public final class CompressionPool: @unchecked Sendable {
             thread.start()
         }
     }
+
+    /// The most threads worth starting on this machine.
+    public static var usefulThreads: Int { min(32, max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)) }
 
     func submit(_ job: @escaping Job) {
         condition.lock()

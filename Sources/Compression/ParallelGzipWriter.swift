@@ -38,7 +38,9 @@ public final class ParallelGzipWriter {
         self.pool = pool
         self.blockSize = blockSize
         self.sink = sink
-        self.maxInFlight = pool.threadCount * 2 + 1
+        // Enough blocks to keep every thread busy, capped so memory stays bounded (each block in
+        // flight holds up to 2 MiB) however many threads are asked for.
+        self.maxInFlight = min(pool.threadCount * 2 + 1, 8)
         self.block = []
         self.block.reserveCapacity(blockSize)
     }

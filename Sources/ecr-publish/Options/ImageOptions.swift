@@ -15,7 +15,7 @@ struct ImageOptions: ParsableArguments {
         valueName: "level"))
     var compressionLevel = 6
 
-    @Option(name: .long, help: "Compression threads (default: the number of cores). Output is identical for any value.")
+    @Option(name: .long, help: "Compression threads (default: the number of cores; at most twice the cores are started). Output is identical for any value.")
     var threads: Int?
 
     func apply(to options: inout PublishOptions) {
