@@ -24,6 +24,7 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case corruptLayer(path: String, detail: String)
     case readFailed(path: String, reason: String)
     case corruptArchive(path: String, detail: String)
+    case platformNotFound(requested: String, available: [String])
 
     public var description: String {
         switch self {
@@ -67,6 +68,8 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
             return "layer '\(path)' is corrupt: \(detail). Re-create the image tarball."
         case .readFailed(let path, let reason):
             return "reading \(path) failed: \(reason)."
+        case .platformNotFound(let requested, let available):
+            return "the image has no \(requested) variant; it has: \(available.isEmpty ? "none named" : available.joined(separator: ", "))"
         case .corruptArchive(let path, let detail):
             return "\(path) is corrupt: \(detail). Re-create the image tarball."
         }

@@ -6,6 +6,8 @@ import OCI
 public struct ArchiveReadOptions: Sendable {
     /// Which image to take from a tarball holding several (`--image`).
     public var imageReference: String?
+    /// Take only this platform of a multi-platform image (`--platform`).
+    public var platform: Platform?
     /// The manifest flavour to build.
     public var manifestFormat: ManifestFormat = .oci
     public var limits = ArchiveLimits()
@@ -49,7 +51,8 @@ public enum ImageArchiveReader {
         let scanner = ArchiveScanner(label: path, limits: options.limits, ingester: ingester)
         let contents = try mapCompression(path: path) { try scanner.scan(source) }
         let resolver = ImageResolver(
-            contents: contents, format: options.manifestFormat, label: path, limits: options.limits)
+            contents: contents, format: options.manifestFormat, label: path, limits: options.limits,
+            platform: options.platform)
         return try resolver.resolve(selecting: options.imageReference)
     }
 

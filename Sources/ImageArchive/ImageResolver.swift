@@ -9,6 +9,8 @@ struct ImageResolver {
     let format: ManifestFormat
     let label: String
     let limits: ArchiveLimits
+    /// Only this platform (`--platform`).
+    var platform: Platform?
 
     private struct Candidate {
         enum Target {
@@ -44,6 +46,9 @@ struct ImageResolver {
             artifact = try prepare(descriptor, name: chosen.names.first, notes: &notes)
         case .platforms(let descriptors):
             artifact = try prepareIndex(original: nil, children: descriptors, name: chosen.names.first, notes: &notes)
+        }
+        if let platform, case .image(let image) = artifact, let actual = image.platform, !platform.accepts(actual) {
+            throw ArchiveError.platformNotFound(requested: platform.description, available: [actual.description])
         }
         return LoadedArchive(
             format: sourceFormat, candidates: candidates.map(\.display), artifact: artifact, notes: notes)
@@ -129,6 +134,13 @@ struct ImageResolver {
         original: (descriptor: Descriptor, bytes: [UInt8], index: ImageIndex)?,
         children: [Descriptor], name: String?, notes: inout [String]
     ) throws -> PreparedArtifact {
+        if let platform {
+            let platforms = children.compactMap(\.platform).filter { $0.os != "unknown" }
+            guard let child = children.first(where: { $0.platform.map(platform.accepts) ?? false }) else {
+                throw ArchiveError.platformNotFound(requested: platform.description, available: platforms.map(\.description))
+            }
+            return .image(try prepareManifest(child, name: name, platform: child.platform))
+        }
         var images: [PreparedImage] = []
         var newChildren: [Descriptor] = []
         var changed = original == nil

@@ -41,6 +41,22 @@ public struct Platform: Codable, Hashable, Sendable, CustomStringConvertible {
         self.variant = variant
     }
 
+    /// Parses `os/architecture[/variant]`; nil for anything else.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        self.init(architecture: parts[1], os: parts[0], variant: parts.count == 3 ? parts[2] : nil)
+    }
+
+    /// Whether an image of `other`'s platform satisfies a request for this one: same OS and
+    /// architecture, and the same variant when this one names one (`arm64` means `arm64/v8`).
+    public func accepts(_ other: Platform) -> Bool {
+        guard os == other.os, architecture == other.architecture else { return false }
+        guard let variant else { return true }
+        let theirs = other.variant ?? (other.architecture == "arm64" ? "v8" : nil)
+        return variant == theirs
+    }
+
     /// `os/architecture[/variant]`, as `docker --platform` spells it.
     public var description: String {
         [os, architecture, variant].compactMap { $0 }.joined(separator: "/")

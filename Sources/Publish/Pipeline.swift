@@ -38,6 +38,7 @@ public struct Pipeline: Sendable {
             var readOptions = ArchiveReadOptions()
             readOptions.imageReference = options.imageReference
             readOptions.manifestFormat = options.manifestFormat
+            readOptions.platform = options.platform
             readOptions.limits = options.limits
             let loaded = try ImageArchiveReader.read(
                 path: options.imagePath, options: readOptions, spool: spool, pool: pool)

@@ -17,6 +17,8 @@ public struct PublishOptions: Sendable {
     /// Which image of a multi-image tarball (`--image`).
     public var imageReference: String?
     public var manifestFormat: ManifestFormat = .oci
+    /// Only this platform of a multi-platform image (`--platform os/arch[/variant]`).
+    public var platform: Platform?
     /// gzip level, 0-12 (1-9 as in gzip).
     public var compressionLevel = 6
     /// Compression threads; defaults to the number of cores.

@@ -1,3 +1,4 @@
+import Compression
 import Foundation
 import ImageArchive
 import OCI
@@ -165,5 +166,35 @@ extension ImageArchiveReaderTests {
         }
         #expect(image.platform?.architecture == "amd64")
         #expect(loaded.notes.contains { $0.contains("arm64") && $0.contains("left out") })
+    }
+}
+
+extension ImageArchiveReaderTests {
+    @Test func platformSelection() throws {
+        var options = ArchiveReadOptions()
+        options.platform = Platform(parsing: "linux/arm64")
+        let reading = try ArchiveReading()
+        let pool = try CompressionPool(threads: 2, level: 6)
+        defer { pool.shutdown() }
+        let loaded = try ImageArchiveReader.read(path: Paths.fixtureImage("multi-arch-oci.tar"), options: options, spool: reading.spool, pool: pool)
+        guard case .image(let image) = loaded.artifact else {
+            Issue.record("expected a single image")
+            return
+        }
+        #expect(image.platform?.architecture == "arm64")
+        options.platform = Platform(parsing: "linux/s390x")
+        #expect {
+            try ImageArchiveReader.read(path: Paths.fixtureImage("multi-arch-oci.tar"), options: options, spool: reading.spool, pool: pool)
+        } throws: { error in
+            guard case ArchiveError.platformNotFound(_, let available) = error else { return false }
+            return available.contains { $0.hasPrefix("linux/amd64") }
+        }
+        options.platform = Platform(parsing: "linux/arm64")
+        #expect(throws: ArchiveError.self) {
+            try ImageArchiveReader.read(path: Paths.fixtureImage("sample-docker-classic.tar"), options: options, spool: reading.spool, pool: pool)
+        }
+        #expect(Platform(parsing: "linux/arm64")?.accepts(Platform(architecture: "arm64", os: "linux", variant: "v8")) == true)
+        #expect(Platform(parsing: "linux/arm/v7")?.accepts(Platform(architecture: "arm", os: "linux", variant: "v6")) == false)
+        #expect(Platform(parsing: "linux") == nil)
     }
 }

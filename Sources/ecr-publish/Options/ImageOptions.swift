@@ -18,7 +18,16 @@ struct ImageOptions: ParsableArguments {
     @Option(name: .long, help: "Compression threads (default: the number of cores; at most twice the cores are started). Output is identical for any value.")
     var threads: Int?
 
-    func apply(to options: inout PublishOptions) {
+    @Option(name: .long, help: ArgumentHelp("Publish only this platform of a multi-platform image.", valueName: "os/arch[/variant]"))
+    var platform: String?
+
+    func apply(to options: inout PublishOptions) throws {
+        if let platform {
+            guard let parsed = Platform(parsing: platform) else {
+                throw PublishError.invalidOption("--platform takes os/arch[/variant] (e.g. linux/arm64), not '\(platform)'")
+            }
+            options.platform = parsed
+        }
         options.manifestFormat = manifestFormat
         options.compressionLevel = compressionLevel
         if let threads { options.threads = threads }

@@ -60,7 +60,7 @@ extension ECRPublish {
             options.outputDirectory = output
             options.imageReference = imageReference
             options.tags = tag
-            imageOptions.apply(to: &options)
+            try imageOptions.apply(to: &options)
             try repositoryOptions.apply(to: &options)
             aws.apply(to: &options.aws)
             options.gitops = try gitops.step()
