@@ -15,3 +15,6 @@ if [[ -s "$ECR_PUBLISH_SECRET_LEDGER" ]] && grep -qF -f "$ECR_PUBLISH_SECRET_LED
   echo "error: a secret created by the tests appears in the test output" >&2
   exit 1
 fi
+# The plain closing line (Swift Testing's summary is the line above it).
+passed=$(grep -oE "Test run with [0-9]+ tests" "$work/test.log" | tail -1 | grep -oE "[0-9]+" || true)
+echo "tests: ${passed:-0} passed, 0 failed"
