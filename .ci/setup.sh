@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   libcurl4-openssl-dev libssl-dev libdeflate-dev libisal-dev libzstd-dev libsodium-dev  # build
   skopeo docker-registry apache2-utils git openssl gzip zstd              # test verifiers and servers
-  debootstrap time                                                        # realistic test image, bench
+  debootstrap time openssh-server openssh-client                         # realistic test image, bench, ssh git remote
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -104,3 +104,21 @@ import TestSupport
         SecretScan.check(denied, against: [token])
     }
 }
+
+extension GitOpsCommandTests {
+    /// SSH works the way git does it: the environment's SSH setup (here a deploy key given
+    /// through `GIT_SSH_COMMAND`) reaches git unchanged.
+    @Test func sshRepository() throws {
+        let ssh = try SSHServer()
+        let remote = try GitRemote(files: ["values.yaml": Self.values])
+        let result = try Self.run([
+            "gitops", "update", "--image", "\(Self.registry)/team/app:v4@\(Self.digest)", "--gitops-repo", ssh.url(remote.path),
+        ], environment: ["GIT_SSH_COMMAND": ssh.gitSSHCommand])
+        #expect(result.status == 0, "\(result.stderr) \(ssh.log)")
+        #expect(try remote.show("values.yaml").contains("tag: \"v4@\(Self.digest)\""))
+        let refused = try Self.run([
+            "gitops", "update", "--image", "\(Self.registry)/team/app:v5@\(Self.digest)", "--gitops-repo", ssh.url(remote.path),
+        ], environment: ["GIT_SSH_COMMAND": "ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -i /dev/null"])
+        #expect(refused.status == 4, "\(refused.stderr)")
+    }
+}

@@ -157,10 +157,22 @@ enum RunningServers {
         lock.unlock()
     }
 
+    nonisolated(unsafe) private static var daemons: [Int32] = []
+
+    /// A server that is not our child (a daemon), stopped by its process id.
+    static func register(pid: Int32) {
+        _ = installHandler
+        lock.lock()
+        daemons.append(pid)
+        lock.unlock()
+    }
+
     static func stopAll() {
         lock.lock()
         let all = processes
+        let pids = daemons
         lock.unlock()
         for process in all where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        for pid in pids { kill(pid, SIGTERM) }
     }
 }
