@@ -89,16 +89,16 @@ import TestSupport
         let root = try TemporaryDirectory("git-http-cli")
         let bare = try GitRemote(files: ["values.yaml": Self.values])
         try Tool.check("cp", ["-r", bare.path, root.file("app.git")])
-        let server = try TestServers.start("git_http_server.py", ["--root", root.path, "--token", token])
+        let server = try TestServers.start("git_http_server.py", ["--root", root.path, "--token", token, "--user", "oauth2"])
         let result = try Self.run([
             "gitops", "update", "--image", "\(Self.registry)/team/app:v2@\(Self.digest)",
-            "--gitops-repo", "\(server.baseURL)/app.git", "--gitops-token-env", "DEPLOY_TOKEN", "--json",
+            "--gitops-repo", "\(server.baseURL)/app.git", "--gitops-token-env", "DEPLOY_TOKEN", "--gitops-token-user", "oauth2", "--json",
         ], environment: ["DEPLOY_TOKEN": token])
         #expect(result.status == 0, "\(result.stderr)")
         SecretScan.check(result, against: [token])
         let denied = try Self.run([
             "gitops", "update", "--image", "\(Self.registry)/team/app:v3@\(Self.digest)",
-            "--gitops-repo", "\(server.baseURL)/app.git", "--gitops-token-env", "DEPLOY_TOKEN",
+            "--gitops-repo", "\(server.baseURL)/app.git", "--gitops-token-env", "DEPLOY_TOKEN", "--gitops-token-user", "oauth2",
         ], environment: ["DEPLOY_TOKEN": "wrong-" + token])
         #expect(denied.status == 4, "\(denied.stderr)")
         SecretScan.check(denied, against: [token])

@@ -37,6 +37,11 @@ struct GitOpsOptions: ParsableArguments {
         valueName: "name"))
     var tokenVariable: String?
 
+    @Option(name: .customLong("gitops-token-user"), help: ArgumentHelp(
+        "User name sent with the token (default x-access-token, which GitHub wants; GitLab takes oauth2, Bitbucket x-token-auth).",
+        valueName: "name"))
+    var tokenUser: String?
+
     @Option(name: .customLong("gitops-helm-key"), help: ArgumentHelp(
         "A Helm values key path for a role (repeatable): image, registry, repository, tag or digest, e.g. tag=app.image.tag.",
         valueName: "role=path"))
@@ -83,6 +88,12 @@ struct GitOpsOptions: ParsableArguments {
                 throw PublishError.invalidOption("--gitops-token-env \(variable): the variable is not set")
             }
             configuration.token = token
+        }
+        if let tokenUser {
+            guard !tokenUser.isEmpty, !tokenUser.contains(where: { $0.isNewline }) else {
+                throw PublishError.invalidOption("--gitops-token-user must be a non-empty single-line name")
+            }
+            configuration.username = tokenUser
         }
         guard (1...20).contains(attempts) else { throw PublishError.invalidOption("--gitops-attempts must be 1-20") }
         configuration.maxAttempts = attempts
