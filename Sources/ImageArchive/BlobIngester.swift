@@ -22,6 +22,7 @@ struct BlobIngester {
     let limits: ArchiveLimits
     let capture: any FileCapturePolicy
     let captureBudget: CaptureBudget
+    let recordsEntries: Bool
 
     /// Small non-JSON members (VERSION files) are kept in memory up to this size.
     private let smallFileLimit = 64 * 1024
@@ -47,7 +48,8 @@ struct BlobIngester {
     }
 
     private func walker(for path: String) -> LayerWalker {
-        LayerWalker(context: "layer '\(path)'", limits: limits, capture: capture, captureBudget: captureBudget)
+        LayerWalker(context: "layer '\(path)'", limits: limits, capture: capture, captureBudget: captureBudget,
+                    recordsEntries: recordsEntries)
     }
 
     private func ingestTar(path: String, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {

@@ -20,6 +20,8 @@ public struct LayerFiles: Sendable, Equatable {
     public var opaqueDirectories: [String] = []
     /// Contents of the files the capture policy asked for, by path.
     public var captured: [String: [UInt8]] = [:]
+    /// Whether ``entries`` lists every entry (false: the reader was asked not to keep them).
+    public var entriesRecorded = true
 
     public init() {}
 }
@@ -70,23 +72,34 @@ public struct FileSystemView: Sendable {
     /// Applies `layers` (bottom first) as a container runtime would.
     public init(layers: [LayerFiles]) {
         let root = Node()
-        var capturedLayer: [String: Int] = [:]
+        var captured: [String: (layer: Int, bytes: [UInt8])] = [:]
         for (index, layer) in layers.enumerated() {
-            for directory in layer.opaqueDirectories { root.find(directory)?.children.removeAll() }
-            for path in layer.whiteouts { root.remove(path) }
+            for directory in layer.opaqueDirectories {
+                root.find(directory)?.children.removeAll()
+                captured = captured.filter { !Self.isBelow($0.key, directory) }
+            }
+            for path in layer.whiteouts {
+                root.remove(path)
+                captured = captured.filter { $0.key != path && !Self.isBelow($0.key, path) }
+            }
             for entry in layer.entries { root.insert(entry, layer: index) }
-            for path in layer.captured.keys { capturedLayer[path] = index }
+            for (path, bytes) in layer.captured { captured[path] = (index, bytes) }
         }
         var items: [Item] = []
         root.collect(into: &items)
         items.sort { $0.entry.path < $1.entry.path }
         self.items = items
-        var captured: [String: [UInt8]] = [:]
-        let present = Dictionary(items.map { ($0.entry.path, $0.layer) }, uniquingKeysWith: { $1 })
-        for (path, layerIndex) in capturedLayer where present[path] == layerIndex {
-            captured[path] = layers[layerIndex].captured[path]
+        // With every entry known, a captured file must also still be there as written by its
+        // layer (not replaced by a later file, or by a file where one of its directories was).
+        if layers.allSatisfy(\.entriesRecorded) {
+            let present = Dictionary(items.map { ($0.entry.path, $0.layer) }, uniquingKeysWith: { $1 })
+            captured = captured.filter { present[$0.key] == $0.value.layer }
         }
-        self.captured = captured
+        self.captured = captured.mapValues(\.bytes)
+    }
+
+    private static func isBelow(_ path: String, _ directory: String) -> Bool {
+        directory.isEmpty || path.hasPrefix(directory + "/")
     }
 
     /// The entry at `path`, if the final file system has one.

@@ -13,6 +13,9 @@ public struct ArchiveReadOptions: Sendable {
     public var limits = ArchiveLimits()
     /// Which files' contents to keep for inspection (the SBOM's catalogers choose).
     public var capture: any FileCapturePolicy = CaptureNothing()
+    /// Keep every layer entry for ``PreparedImage/fileSystem()`` (about 150 bytes a file);
+    /// when false, layers keep only whiteouts and captured files.
+    public var recordsEntries = true
 
     public init() {}
 }
@@ -47,7 +50,7 @@ public enum ImageArchiveReader {
 
         let ingester = BlobIngester(
             spool: spool, pool: pool, limits: options.limits, capture: options.capture,
-            captureBudget: CaptureBudget(bytes: options.limits.maxCapturedBytes))
+            captureBudget: CaptureBudget(bytes: options.limits.maxCapturedBytes), recordsEntries: options.recordsEntries)
         let scanner = ArchiveScanner(label: path, limits: options.limits, ingester: ingester)
         let contents = try mapCompression(path: path) { try scanner.scan(source) }
         let resolver = ImageResolver(

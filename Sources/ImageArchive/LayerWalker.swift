@@ -9,10 +9,14 @@ struct LayerWalker {
     let capture: any FileCapturePolicy
     /// Shared budget for captured bytes across the run.
     let captureBudget: CaptureBudget
+    /// Keep every entry (for the squashed file system view); off, only whiteouts and
+    /// captured files are kept, so memory does not grow with the number of files.
+    let recordsEntries: Bool
 
     func walk(_ source: any ByteSource) throws -> LayerFiles {
         let reader = TarReader(source: source, limits: limits, context: context)
         var files = LayerFiles()
+        files.entriesRecorded = recordsEntries
         var count = 0
         while let entry = try reader.next() {
             count += 1
@@ -41,8 +45,10 @@ struct LayerWalker {
             default:
                 break
             }
-            files.entries.append(FileEntry(
-                path: path, kind: entry.kind, size: entry.size, mode: entry.mode, linkTarget: linkTarget))
+            if recordsEntries {
+                files.entries.append(FileEntry(
+                    path: path, kind: entry.kind, size: entry.size, mode: entry.mode, linkTarget: linkTarget))
+            }
             if entry.kind == .regular, capture.shouldCapture(path: path, size: entry.size),
                captureBudget.reserve(entry.size) {
                 files.captured[path] = try reader.readAll(limit: Int(entry.size))

@@ -40,6 +40,9 @@ public struct Pipeline: Sendable {
             readOptions.manifestFormat = options.manifestFormat
             readOptions.platform = options.platform
             readOptions.limits = options.limits
+            // Nothing reads the full file list yet (the SBOM will choose what it needs):
+            // keep memory independent of the number of files.
+            readOptions.recordsEntries = false
             let loaded = try ImageArchiveReader.read(
                 path: options.imagePath, options: readOptions, spool: spool, pool: pool)
             try OCILayoutWriter.finish(

@@ -43,3 +43,17 @@ import Testing
         #expect(FileSystemView(layers: [base, upper]).captured == ["status": [2]])
     }
 }
+
+extension FileSystemViewTests {
+    @Test func capturesAreSquashedWithoutTheEntryList() {
+        var base = LayerFiles()
+        base.entriesRecorded = false
+        base.captured = ["var/lib/dpkg/status": [1], "etc/os-release": [2], "opt/app/package.json": [3]]
+        var upper = LayerFiles()
+        upper.entriesRecorded = false
+        upper.whiteouts = ["etc/os-release"]
+        upper.opaqueDirectories = ["opt/app"]
+        upper.captured = ["var/lib/dpkg/status": [9]]
+        #expect(FileSystemView(layers: [base, upper]).captured == ["var/lib/dpkg/status": [9]])
+    }
+}

@@ -198,3 +198,19 @@ extension ImageArchiveReaderTests {
         #expect(Platform(parsing: "linux") == nil)
     }
 }
+
+extension ImageArchiveReaderTests {
+    /// Without the entry list (memory independent of the file count), captures still squash.
+    @Test func capturesWithoutEntryList() throws {
+        var options = ArchiveReadOptions()
+        options.recordsEntries = false
+        options.capture = CapturePaths(paths: ["var/lib/dpkg/status"], suffixes: ["/package.json"])
+        let reading = try ArchiveReading()
+        let pool = try CompressionPool(threads: 2, level: 6)
+        defer { pool.shutdown() }
+        let loaded = try ImageArchiveReader.read(path: Paths.fixtureImage("sample-docker-oci.tar"), options: options, spool: reading.spool, pool: pool)
+        let view = loaded.artifact.images[0].fileSystem()
+        #expect(view.items.isEmpty)
+        #expect(view.captured.keys.sorted() == ["usr/share/nodejs/semver/package.json", "var/lib/dpkg/status"])
+    }
+}
