@@ -155,7 +155,7 @@ struct ImageResolver {
                 continue
             }
             if child.platform?.os == "unknown" || child.annotations?["vnd.docker.reference.type"] != nil {
-                notes.append("dropped attestation manifest \(child.digest.shortHex) (ecr-publish attaches its own SBOM and signature)")
+                notes.append("dropped attestation manifest \(child.digest.shortHex) (ecr-publish will attach its own SBOM and signature)")
                 changed = true
                 continue
             }
