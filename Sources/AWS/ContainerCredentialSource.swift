@@ -38,16 +38,8 @@ public struct ContainerCredentialSource: CredentialSource {
         } else if let token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] {
             request.headers.set("Authorization", token)
         }
-        let response: HTTPResponse
-        do {
-            response = try await http.execute(request)
-        } catch let error as HTTPError {
-            throw CredentialError.invalid(source: name, detail: "the credentials endpoint did not answer (\(error))")
-        }
-        guard response.status == 200 else {
-            throw CredentialError.invalid(source: name, detail: "the credentials endpoint answered HTTP \(response.status)")
-        }
-        return .found(try JSONCredentials.parse(response.body, source: "container credentials"))
+        let body = try await http.credentialDocument(request, source: name, endpoint: "the credentials endpoint")
+        return .found(try JSONCredentials.parse(body, source: "container credentials"))
     }
 
     /// The addresses AWS SDKs accept for plain HTTP.
@@ -57,6 +49,22 @@ public struct ContainerCredentialSource: CredentialSource {
         guard scheme == "http" else { return false }
         return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
             || host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23" || host == "[fd00:ec2::23]"
+    }
+}
+
+extension HTTPClient {
+    /// GETs a credential endpoint's answer: anything but a 200 is an error of `source`.
+    func credentialDocument(_ request: HTTPRequest, source: String, endpoint: String) async throws -> [UInt8] {
+        let response: HTTPResponse
+        do {
+            response = try await execute(request)
+        } catch let error as HTTPError {
+            throw CredentialError.invalid(source: source, detail: "\(endpoint) did not answer (\(error))")
+        }
+        guard response.status == 200 else {
+            throw CredentialError.invalid(source: source, detail: "\(endpoint) answered HTTP \(response.status)")
+        }
+        return response.body
     }
 }
 

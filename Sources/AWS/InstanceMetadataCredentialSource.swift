@@ -51,15 +51,6 @@ public struct InstanceMetadataCredentialSource: CredentialSource {
         guard let url = URL(string: url) else { throw CredentialError.invalid(source: name, detail: "bad metadata URL") }
         var request = HTTPRequest(method: "GET", url: url)
         request.headers.set("X-aws-ec2-metadata-token", token)
-        let response: HTTPResponse
-        do {
-            response = try await http.execute(request)
-        } catch let error as HTTPError {
-            throw CredentialError.invalid(source: name, detail: "the metadata service stopped answering (\(error))")
-        }
-        guard response.status == 200 else {
-            throw CredentialError.invalid(source: name, detail: "the metadata service answered HTTP \(response.status)")
-        }
-        return response.bodyText
+        return String(decoding: try await http.credentialDocument(request, source: name, endpoint: "the metadata service"), as: UTF8.self)
     }
 }

@@ -19,7 +19,7 @@ public struct KMSClient: Sendable {
         if message.count <= 4096 {
             return try await sign(keyID: keyID, payload: message, type: "RAW", algorithm: algorithm)
         }
-        return try await sign(keyID: keyID, digest: Array(SHA256Hasher.digest(message).hex.hexDecoded), algorithm: algorithm)
+        return try await sign(keyID: keyID, digest: SHA256Hasher.hash(message), algorithm: algorithm)
     }
 
     /// Signs a SHA-256 digest with ECDSA_SHA_256; returns the DER signature.
@@ -59,15 +59,3 @@ public struct KMSClient: Sendable {
     }
 }
 
-extension String {
-    /// The bytes of a hexadecimal string.
-    var hexDecoded: [UInt8] {
-        var bytes: [UInt8] = []
-        var index = startIndex
-        while index < endIndex, let next = self.index(index, offsetBy: 2, limitedBy: endIndex) {
-            bytes.append(UInt8(self[index..<next], radix: 16) ?? 0)
-            index = next
-        }
-        return bytes
-    }
-}

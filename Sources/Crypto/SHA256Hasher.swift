@@ -33,12 +33,25 @@ public final class SHA256Hasher {
 
     /// Finishes the hash and returns the digest. The hasher cannot be used afterwards.
     public func finalize() -> Digest {
+        // 32 bytes of lowercase hex is always a valid SHA-256 digest.
+        Digest(algorithm: .sha256, hex: Hex.encode(finalizeBytes()))!
+    }
+
+    /// Finishes the hash and returns its 32 raw bytes. The hasher cannot be used afterwards.
+    public func finalizeBytes() -> [UInt8] {
         precondition(!finished, "finalize called twice")
         finished = true
         var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &output, &length)
-        return Digest(sha256: output.prefix(Int(length)))
+        return Array(output.prefix(Int(length)))
+    }
+
+    /// The raw SHA-256 hash of `bytes`.
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        let hasher = SHA256Hasher()
+        hasher.update(bytes)
+        return hasher.finalizeBytes()
     }
 
     /// The SHA-256 digest of `bytes`.

@@ -40,11 +40,15 @@ struct GitCommand: Sendable {
         }
         // Read both pipes concurrently so neither fills up.
         let errorData = LockedData()
-        let reader = Thread { errorData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        let errorRead = DispatchSemaphore(value: 0)
+        let reader = Thread {
+            errorData.set(err.fileHandleForReading.readDataToEndOfFile())
+            errorRead.signal()
+        }
         reader.start()
         let outputData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errorData.isSet { usleep(1000) }
+        errorRead.wait()
         let result = Output(
             status: process.terminationStatus,
             stdout: redact(String(decoding: outputData, as: UTF8.self)),
@@ -76,12 +80,6 @@ private final class LockedData: @unchecked Sendable {
         lock.lock()
         data = value
         lock.unlock()
-    }
-
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return data != nil
     }
 
     var value: Data {

@@ -1,3 +1,4 @@
+import Crypto
 import Compression
 import StreamIO
 import OCI
@@ -55,7 +56,7 @@ struct BlobIngester {
     private func ingestTar(path: String, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
         let writer = try spool.makeWriter()
         let gzip = ParallelGzipWriter(pool: pool) { try writer.write($0) }
-        let diffHasher = SHA256Stream()
+        let diffHasher = SHA256Hasher()
         let tee = TeeSource(source, observers: [
             { diffHasher.update($0) },
             { try gzip.write($0) },
@@ -92,7 +93,7 @@ struct BlobIngester {
     ) throws -> ScannedBlob {
         let writer = try spool.makeWriter()
         let raw = TeeSource(source, observers: [{ try writer.write($0) }])
-        let diffHasher = SHA256Stream()
+        let diffHasher = SHA256Hasher()
         var files: LayerFiles?
         var layerError: ArchiveError?
         var uncompressed: Int64 = 0

@@ -1,3 +1,4 @@
+import Crypto
 import OCI
 #if canImport(Glibc)
 import Glibc
@@ -64,7 +65,7 @@ public final class BlobWriter {
     private let temporaryPath: String
     private let spool: BlobSpool
     private var descriptor: Int32
-    private let hasher = SHA256Stream()
+    private let hasher = SHA256Hasher()
     /// Bytes written so far.
     public private(set) var size: Int64 = 0
 

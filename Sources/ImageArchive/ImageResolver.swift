@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import OCI
 
@@ -78,7 +79,7 @@ struct ImageResolver {
         return entries.map { entry in
             var names = entry.repoTags ?? []
             if let configBytes = contents.metadata(at: entry.config) {
-                let id = SHA256Stream.digest(configBytes)
+                let id = SHA256Hasher.digest(configBytes)
                 names.append(id.description)
             }
             return Candidate(names: names, target: .docker(entry))
@@ -196,7 +197,7 @@ struct ImageResolver {
             annotations: format == .oci ? original?.index.annotations : nil)
         let bytes = try CanonicalJSON.encode(index)
         let descriptor = Descriptor(
-            mediaType: format.indexMediaType, digest: SHA256Stream.digest(bytes), size: Int64(bytes.count))
+            mediaType: format.indexMediaType, digest: SHA256Hasher.digest(bytes), size: Int64(bytes.count))
         return .index(PreparedIndex(sourceName: name, descriptor: descriptor, bytes: bytes, images: images))
     }
 
@@ -291,14 +292,14 @@ struct ImageResolver {
         annotations: [String: String]?
     ) throws -> PreparedImage {
         let config = Descriptor(
-            mediaType: format.configMediaType, digest: SHA256Stream.digest(configBytes), size: Int64(configBytes.count))
+            mediaType: format.configMediaType, digest: SHA256Hasher.digest(configBytes), size: Int64(configBytes.count))
         let manifest = ImageManifest(
             mediaType: format.manifestMediaType, config: config, layers: layers.map(\.descriptor),
             annotations: annotations)
         let bytes = try CanonicalJSON.encode(manifest)
         return PreparedImage(
             sourceName: name, platform: platform, config: config, configBytes: configBytes,
-            manifest: Descriptor(mediaType: format.manifestMediaType, digest: SHA256Stream.digest(bytes), size: Int64(bytes.count)),
+            manifest: Descriptor(mediaType: format.manifestMediaType, digest: SHA256Hasher.digest(bytes), size: Int64(bytes.count)),
             manifestBytes: bytes, layers: layers)
     }
 
@@ -320,7 +321,7 @@ struct ImageResolver {
         guard descriptor.digest.algorithm == .sha256 else {
             throw ArchiveError.unsupported("digest algorithm \(descriptor.digest.algorithm.rawValue) for \(path)")
         }
-        let actual = SHA256Stream.digest(bytes)
+        let actual = SHA256Hasher.digest(bytes)
         guard actual == descriptor.digest else {
             throw ArchiveError.digestMismatch(path: path, expected: descriptor.digest, actual: actual)
         }

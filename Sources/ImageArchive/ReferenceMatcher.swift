@@ -1,35 +1,18 @@
 import OCI
 
-/// Matches `--image` against the names a tarball gives its images, the way Docker
-/// normalizes references (`alpine` = `alpine:latest` = `docker.io/library/alpine:latest`).
+/// Matches `--image` against the names a tarball gives its images, with Docker's defaults
+/// (`alpine` = `alpine:latest` = `docker.io/library/alpine:latest`), through the one
+/// reference parser, ``ImageReference``.
 enum ReferenceMatcher {
     static func matches(_ reference: String, name: String) -> Bool {
         if reference == name { return true }
-        return normalize(reference) == normalize(name)
+        guard let wanted = ImageReference(parsing: reference), let candidate = ImageReference(parsing: name) else { return false }
+        return wanted.sameRepository(as: candidate) && wanted.digest == candidate.digest
+            && effectiveTag(wanted) == effectiveTag(candidate)
     }
 
-    /// `registry/path:tag` with Docker Hub's defaults filled in.
-    static func normalize(_ reference: String) -> String {
-        var name = reference
-        var suffix = ""
-        if let at = name.firstIndex(of: "@") {
-            suffix = String(name[at...])
-            name = String(name[..<at])
-        }
-        let lastSlash = name.lastIndex(of: "/")
-        let lastColon = name.lastIndex(of: ":")
-        if let colon = lastColon, lastSlash.map({ colon > $0 }) ?? true {
-            suffix = String(name[colon...]) + suffix
-            name = String(name[..<colon])
-        } else if suffix.isEmpty {
-            suffix = ":latest"
-        }
-        let components = name.split(separator: "/", omittingEmptySubsequences: false)
-        if components.count == 1 {
-            name = "docker.io/library/" + name
-        } else if let first = components.first, !(first.contains(".") || first.contains(":") || first == "localhost") {
-            name = "docker.io/" + name
-        }
-        return name + suffix
+    /// A reference without tag or digest means `latest`.
+    private static func effectiveTag(_ reference: ImageReference) -> String? {
+        reference.tag ?? (reference.digest == nil ? "latest" : nil)
     }
 }

@@ -12,6 +12,8 @@ public final class TarReader: ByteSource {
     private let limits: ArchiveLimits
     private let context: String
     private var header = [UInt8](repeating: 0, count: 512)
+    /// Where skipped entry data is read to, allocated once per archive.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     private var remainingData: Int64 = 0
     private var remainingPadding: Int64 = 0
     private var globalPax: [String: PaxValue] = [:]
@@ -29,6 +31,8 @@ public final class TarReader: ByteSource {
         self.limits = limits
         self.context = context
     }
+
+    deinit { scratch.deallocate() }
 
     /// Advances to the next entry, skipping any unread data of the current one.
     /// Returns nil at the end of the archive.
@@ -123,10 +127,7 @@ public final class TarReader: ByteSource {
 
     private func skipRest() throws {
         if remainingData > 0 {
-            var scratch = [UInt8](repeating: 0, count: 64 * 1024)
-            while remainingData > 0 {
-                _ = try scratch.withUnsafeMutableBytes { try read(into: $0) }
-            }
+            while remainingData > 0 { _ = try read(into: scratch) }
         }
         if remainingPadding > 0 {
             var padding = [UInt8](repeating: 0, count: Int(remainingPadding))

@@ -34,17 +34,6 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.hex = hex
     }
 
-    /// Creates a SHA-256 digest from raw hash bytes.
-    public init(sha256 bytes: some Sequence<UInt8>) {
-        let hex = bytes.map { byte in
-            let digits: [Character] = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
-        precondition(hex.count == 64, "a SHA-256 hash has 32 bytes")
-        self.algorithm = .sha256
-        self.hex = hex
-    }
-
     public var description: String { "\(algorithm.rawValue):\(hex)" }
 
     /// The first 12 hex digits, for human-readable summaries.
