@@ -22,9 +22,23 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case imageNotFound(reference: String, candidates: [String])
     case unsupported(String)
     case corruptLayer(path: String, detail: String)
+    /// A layer that is there but in a form ecr-publish does not read (xz, bzip2, not a tar).
+    case unreadableLayer(path: String, content: String)
     case readFailed(path: String, reason: String)
     case corruptArchive(path: String, detail: String)
     case platformNotFound(requested: String, available: [String])
+
+    /// What went wrong, without the advice: for embedding in another error's message.
+    var reason: String {
+        switch self {
+        case .truncated(let detail): return "it is truncated: \(detail)"
+        case .corruptHeader(let offset, let reason): return "corrupt tar header at byte \(offset): \(reason)"
+        case .corruptLayer(_, let detail): return detail
+        default:
+            let text = description
+            return text.hasSuffix(".") ? String(text.dropLast()) : text
+        }
+    }
 
     public var description: String {
         switch self {
@@ -66,6 +80,8 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
             return "unsupported: \(detail)."
         case .corruptLayer(let path, let detail):
             return "layer '\(path)' is corrupt: \(detail). Re-create the image tarball."
+        case .unreadableLayer(let path, let content):
+            return "layer '\(path)' is \(content). ecr-publish reads layers that are tar archives, plain or gzip- or zstd-compressed: recompress the layer, or re-export the image with docker save or skopeo copy."
         case .readFailed(let path, let reason):
             return "reading \(path) failed: \(reason)."
         case .platformNotFound(let requested, let available):

@@ -1,5 +1,6 @@
 import Compression
 import StreamIO
+import Crypto
 import OCI
 
 /// Everything one pass over an image tarball collected.
@@ -106,5 +107,20 @@ struct ArchiveScanner {
                 throw ArchiveError.unsafePath(path: path, reason: "it climbs through the symlink '\(prefix)'")
             }
         }
+    }
+}
+
+extension ArchiveContents {
+    /// The layer blob at `path`. A member that is there but was kept as a small file (it is
+    /// not tar, gzip or zstd) is refused for what it is, and never reported as missing: only
+    /// a blob that is really absent may make a platform drop out of a partial index.
+    func layerBlob(at path: String, expected: Digest?, referencedBy referrer: String) throws -> ScannedBlob {
+        if let blob = blob(at: path) { return blob }
+        guard let bytes = metadata(at: path) else { throw missingError(path, referencedBy: referrer) }
+        if let expected, expected.algorithm == .sha256 {
+            let actual = SHA256Hasher.digest(bytes)
+            guard actual == expected else { throw ArchiveError.digestMismatch(path: path, expected: expected, actual: actual) }
+        }
+        throw ArchiveError.unreadableLayer(path: path, content: BlobFormat.describe(head: bytes))
     }
 }

@@ -45,12 +45,28 @@ struct BlobIngester {
         if (looksLikeJSON && size <= Int64(limits.maxMetadataSize)) || size <= Int64(smallFileLimit) {
             return .metadata(try source.readAll(limit: limits.maxMetadataSize))
         }
-        return .blob(try ingestOpaque(path: path, source: source))
+        return .blob(try ingestOpaque(path: path, head: peek, source: source))
     }
 
     private func walker(for path: String) -> LayerWalker {
-        LayerWalker(context: "layer '\(path)'", limits: limits, capture: capture, captureBudget: captureBudget,
+        LayerWalker(context: Self.context(of: path), limits: limits, capture: capture, captureBudget: captureBudget,
                     recordsEntries: recordsEntries)
+    }
+
+    private static func context(of path: String) -> String { "layer '\(path)'" }
+
+    /// A defect of the tar inside a layer, said as one: the image tarball around it is fine.
+    private static func layerDefect(_ error: ArchiveError, path: String) -> ArchiveError {
+        let context = context(of: path)
+        switch error {
+        case .truncated(let detail):
+            return .corruptLayer(path: path, detail: detail.replacingOccurrences(of: context, with: "its tar"))
+        case .corruptHeader(let offset, let reason):
+            let reason = reason.replacingOccurrences(of: " in \(context)", with: "")
+            return .corruptLayer(path: path, detail: "the tar header at byte \(offset) of the layer is corrupt: \(reason)")
+        default:
+            return error
+        }
     }
 
     private func ingestTar(path: String, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
@@ -67,7 +83,7 @@ struct BlobIngester {
             files = try walker(for: path).walk(tee)
         } catch let error as ArchiveError {
             try guarded.rethrowUpstreamFailure()
-            layerError = error
+            layerError = Self.layerDefect(error, path: path)
         }
         try tee.drain()
         try gzip.finish()
@@ -105,7 +121,7 @@ struct BlobIngester {
             uncompressed = plain.count
         } catch let error as ArchiveError {
             try guarded.rethrowUpstreamFailure()
-            layerError = error
+            layerError = Self.layerDefect(error, path: path)
         } catch let error as CompressionError {
             try guarded.rethrowUpstreamFailure()
             layerError = .corruptLayer(path: path, detail: error.description)
@@ -122,7 +138,7 @@ struct BlobIngester {
             files: files, layerError: layerError)
     }
 
-    private func ingestOpaque(path: String, source: any ByteSource) throws -> ScannedBlob {
+    private func ingestOpaque(path: String, head: [UInt8], source: any ByteSource) throws -> ScannedBlob {
         let writer = try spool.makeWriter()
         let raw = TeeSource(source, observers: [{ try writer.write($0) }])
         try raw.drain()
@@ -133,7 +149,7 @@ struct BlobIngester {
             diffID: nil, uncompressedSize: nil,
             stored: digest, storedSize: writer.size, storedCompression: .uncompressed,
             files: nil,
-            layerError: .unsupported("blob '\(path)' is not a tar, gzip- or zstd-compressed tar"))
+            layerError: .unreadableLayer(path: path, content: BlobFormat.describe(head: head)))
     }
 }
 

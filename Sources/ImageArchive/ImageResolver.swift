@@ -21,15 +21,31 @@ struct ImageResolver {
         }
         var names: [String]
         var target: Target
-        var display: String { names.first ?? "(unnamed)" }
+        /// The digest that names it for --image (manifest, or config for docker save).
+        var digest: Digest?
+        var display: String { names.first ?? digest?.description ?? "(unnamed)" }
+    }
+
+    /// How to tell the candidates apart: their names, with digests where names repeat.
+    private static func displays(_ candidates: [Candidate]) -> [String] {
+        let counts = Dictionary(candidates.map { ($0.display, 1) }, uniquingKeysWith: +)
+        return candidates.map { candidate in
+            guard counts[candidate.display, default: 0] > 1, let digest = candidate.digest,
+                  candidate.display != digest.description else { return candidate.display }
+            return "\(candidate.display) (--image \(digest))"
+        }
     }
 
     func resolve(selecting reference: String?) throws -> LoadedArchive {
         let sourceFormat: SourceFormat
         let candidates: [Candidate]
         if contents.metadata(at: "oci-layout") != nil, contents.metadata(at: "index.json") != nil {
-            sourceFormat = contents.metadata(at: "manifest.json") != nil ? .dockerOCIArchive : .ociArchive
-            candidates = try ociCandidates()
+            let hasDockerManifest = contents.metadata(at: "manifest.json") != nil
+            sourceFormat = hasDockerManifest ? .dockerOCIArchive : .ociArchive
+            let named = try ociCandidates()
+            // `docker save IMAGE_ID` leaves the OCI index empty; manifest.json still names
+            // the image, and `docker load` reads it from there.
+            candidates = named.isEmpty && hasDockerManifest ? try dockerCandidates() : named
         } else if contents.metadata(at: "manifest.json") != nil {
             sourceFormat = .dockerArchive
             candidates = try dockerCandidates()
@@ -52,14 +68,14 @@ struct ImageResolver {
             throw ArchiveError.platformNotFound(requested: platform.description, available: [actual.description])
         }
         return LoadedArchive(
-            format: sourceFormat, candidates: candidates.map(\.display), artifact: artifact, notes: notes)
+            format: sourceFormat, candidates: Self.displays(candidates), artifact: artifact, notes: notes)
     }
 
     // MARK: - Finding the image
 
     private func choose(from candidates: [Candidate], reference: String?) throws -> Candidate {
         guard let reference else {
-            guard candidates.count == 1 else { throw ArchiveError.ambiguousImage(candidates: candidates.map(\.display)) }
+            guard candidates.count == 1 else { throw ArchiveError.ambiguousImage(candidates: Self.displays(candidates)) }
             return candidates[0]
         }
         let matching = candidates.filter { candidate in
@@ -67,9 +83,9 @@ struct ImageResolver {
         }
         guard matching.count == 1 else {
             if matching.isEmpty {
-                throw ArchiveError.imageNotFound(reference: reference, candidates: candidates.map(\.display))
+                throw ArchiveError.imageNotFound(reference: reference, candidates: Self.displays(candidates))
             }
-            throw ArchiveError.ambiguousImage(candidates: matching.map(\.display))
+            throw ArchiveError.ambiguousImage(candidates: Self.displays(matching))
         }
         return matching[0]
     }
@@ -78,11 +94,9 @@ struct ImageResolver {
         let entries: [DockerArchiveManifestEntry] = try decode(contents.metadata(at: "manifest.json")!, file: "manifest.json")
         return entries.map { entry in
             var names = entry.repoTags ?? []
-            if let configBytes = contents.metadata(at: entry.config) {
-                let id = SHA256Hasher.digest(configBytes)
-                names.append(id.description)
-            }
-            return Candidate(names: names, target: .docker(entry))
+            let id = contents.metadata(at: entry.config).map(SHA256Hasher.digest)
+            if let id { names.append(id.description) }
+            return Candidate(names: names, target: .docker(entry), digest: id)
         }
     }
 
@@ -111,7 +125,7 @@ struct ImageResolver {
             if descriptors.count > 1, descriptors.allSatisfy({ $0.platform != nil && MediaType.isManifest($0.mediaType) }) {
                 candidates.append(Candidate(names: names(descriptors[0]).dropLast() + [], target: .platforms(descriptors)))
             } else {
-                candidates += descriptors.map { Candidate(names: names($0), target: .descriptor($0)) }
+                candidates += descriptors.map { Candidate(names: names($0), target: .descriptor($0), digest: $0.digest) }
             }
         }
         return candidates
@@ -212,9 +226,8 @@ struct ImageResolver {
         var layers: [PreparedLayer] = []
         for (index, layerDescriptor) in manifest.layers.enumerated() {
             let path = blobPath(layerDescriptor.digest)
-            guard let blob = contents.blob(at: path) else {
-                throw contents.missingError(path, referencedBy: "image manifest \(descriptor.digest.shortHex)")
-            }
+            let blob = try contents.layerBlob(
+                at: path, expected: layerDescriptor.digest, referencedBy: "image manifest \(descriptor.digest.shortHex)")
             guard blob.digest == layerDescriptor.digest else {
                 throw ArchiveError.digestMismatch(path: path, expected: layerDescriptor.digest, actual: blob.digest)
             }
@@ -259,9 +272,7 @@ struct ImageResolver {
         var layers: [PreparedLayer] = []
         for (index, path) in entry.layers.enumerated() {
             let normalized = try ArchivePath.normalize(path, inLayer: false)
-            guard let blob = contents.blob(at: normalized) else {
-                throw contents.missingError(normalized, referencedBy: "manifest.json")
-            }
+            let blob = try contents.layerBlob(at: normalized, expected: nil, referencedBy: "manifest.json")
             layers.append(try preparedLayer(blob, index: index, expectedDiffID: config.rootfs.diffIDs[index]))
         }
         return try buildImage(name: name, platform: config.platform, configBytes: configBytes, layers: layers, annotations: nil)
@@ -270,8 +281,8 @@ struct ImageResolver {
     private func preparedLayer(_ blob: ScannedBlob, index: Int, expectedDiffID: Digest) throws -> PreparedLayer {
         if let error = blob.layerError {
             switch error {
-            case .unsafePath, .limitExceeded, .unsupported, .corruptLayer: throw error
-            default: throw ArchiveError.corruptLayer(path: blob.archivePath, detail: error.description)
+            case .unsafePath, .limitExceeded, .unsupported, .corruptLayer, .unreadableLayer: throw error
+            default: throw ArchiveError.corruptLayer(path: blob.archivePath, detail: error.reason)
             }
         }
         guard let diffID = blob.diffID, let files = blob.files else {

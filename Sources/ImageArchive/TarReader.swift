@@ -58,7 +58,10 @@ public final class TarReader: ByteSource {
             try verifyChecksum(at: headerOffset)
             let typeflag = header[156]
             let size = try number(at: 124, length: 12, field: "size", headerOffset: headerOffset)
-            guard size >= 0, size <= limits.maxBlobSize else {
+            guard size >= 0 else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "negative size in \(context)")
+            }
+            guard size <= limits.maxBlobSize else {
                 throw ArchiveError.limitExceeded("\(context): an entry claims \(size) bytes, more than the \(limits.maxBlobSize)-byte limit")
             }
             switch typeflag {
@@ -180,38 +183,40 @@ public final class TarReader: ByteSource {
         }
     }
 
-    /// Parses an octal (or GNU base-256) numeric field.
+    /// Parses an octal (or GNU base-256) numeric field as Go's archive/tar does: octal
+    /// digits between leading and trailing spaces or NULs (up to an inner NUL), or big-endian two's
+    /// complement when the first byte's top bit is set (negative when the next bit is).
     private func number(at start: Int, length: Int, field: String, headerOffset: Int64) throws -> Int64 {
         let bytes = header[start..<start + length]
         if let first = bytes.first, first & 0x80 != 0 {
-            // Base-256: big-endian two's complement, first byte's top bit is the marker.
-            guard first & 0x40 == 0 else {
-                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "negative \(field) in \(context)")
-            }
-            var value: Int64 = Int64(first & 0x3f)
-            for byte in bytes.dropFirst() {
-                guard value <= (Int64.max >> 8) else {
+            let invert: UInt8 = first & 0x40 != 0 ? 0xff : 0
+            var value: UInt64 = 0
+            for (index, raw) in bytes.enumerated() {
+                var byte = raw ^ invert
+                if index == 0 { byte &= 0x7f }
+                guard value >> 56 == 0 else {
                     throw ArchiveError.corruptHeader(offset: headerOffset, reason: "\(field) overflows in \(context)")
                 }
-                value = value << 8 | Int64(byte)
+                value = value << 8 | UInt64(byte)
             }
-            return value
+            guard value >> 63 == 0 else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "\(field) overflows in \(context)")
+            }
+            return invert == 0xff ? ~Int64(value) : Int64(value)
         }
+        let isPadding = { (byte: UInt8) in byte == 0 || byte == UInt8(ascii: " ") }
+        guard let first = bytes.firstIndex(where: { !isPadding($0) }) else { return 0 }
+        let last = bytes.lastIndex(where: { !isPadding($0) })!
+        let digits = bytes[first...last].prefix { $0 != 0 }
         var value: Int64 = 0
-        var seenDigit = false
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "7"):
-                guard value <= (Int64.max >> 3) else {
-                    throw ArchiveError.corruptHeader(offset: headerOffset, reason: "\(field) overflows in \(context)")
-                }
-                value = value << 3 | Int64(byte - UInt8(ascii: "0"))
-                seenDigit = true
-            case 0, UInt8(ascii: " "):
-                if seenDigit { return value }
-            default:
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "7") else {
                 throw ArchiveError.corruptHeader(offset: headerOffset, reason: "\(field) field is not a number in \(context)")
             }
+            guard value <= (Int64.max >> 3) else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "\(field) overflows in \(context)")
+            }
+            value = value << 3 | Int64(byte - UInt8(ascii: "0"))
         }
         return value
     }
@@ -235,31 +240,42 @@ public final class TarReader: ByteSource {
         }
         if let longName { nameBytes = longName }
         var linkBytes = longLink ?? string(at: 157, length: 100)
-        var paxRest = pax
+        // An empty PAX value keeps the header's own field (Go, GNU tar).
+        var paxRest = pax.filter { !$0.value.bytes.isEmpty }
         if let path = paxRest.removeValue(forKey: "path") { nameBytes = path.bytes }
         if let link = paxRest.removeValue(forKey: "linkpath") { linkBytes = link.bytes }
         guard nameBytes.count <= limits.maxNameLength, linkBytes.count <= limits.maxNameLength else {
             throw ArchiveError.limitExceeded("\(context): an entry name longer than \(limits.maxNameLength) bytes")
         }
-        var entrySize = size
-        if let paxSize = paxRest.removeValue(forKey: "size")?.text {
-            guard let value = Int64(paxSize), value >= 0, value <= limits.maxBlobSize else {
-                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "invalid PAX size '\(paxSize.prefix(30))' in \(context)")
+        func paxInteger(_ key: String) throws -> Int64? {
+            guard let text = paxRest.removeValue(forKey: key)?.text else { return nil }
+            guard let value = Int64(text) else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "invalid PAX \(key) '\(text.prefix(30))' in \(context)")
             }
-            entrySize = value
+            return value
+        }
+        var entrySize = size
+        if let paxSize = try paxInteger("size") {
+            guard paxSize >= 0, paxSize <= limits.maxBlobSize else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "invalid PAX size \(paxSize) in \(context)")
+            }
+            entrySize = paxSize
         }
         if paxRest.keys.contains(where: { $0.hasPrefix("GNU.sparse") }) {
             throw ArchiveError.unsupported("\(context): PAX sparse files; re-create the tarball without --sparse")
         }
         var mtime = try number(at: 136, length: 12, field: "mtime", headerOffset: headerOffset)
-        if let paxTime = paxRest.removeValue(forKey: "mtime")?.text,
-           let seconds = Int64(paxTime.split(separator: ".").first ?? "") {
-            mtime = seconds
+        for key in ["atime", "ctime", "mtime"] {
+            guard let text = paxRest.removeValue(forKey: key)?.text else { continue }
+            guard let seconds = Self.paxTimeSeconds(text) else {
+                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "invalid PAX \(key) '\(text.prefix(30))' in \(context)")
+            }
+            if key == "mtime" { mtime = seconds }
         }
         var uid = Int(try number(at: 108, length: 8, field: "uid", headerOffset: headerOffset))
         var gid = Int(try number(at: 116, length: 8, field: "gid", headerOffset: headerOffset))
-        if let value = paxRest.removeValue(forKey: "uid").flatMap({ Int($0.text) }) { uid = value }
-        if let value = paxRest.removeValue(forKey: "gid").flatMap({ Int($0.text) }) { gid = value }
+        if let value = try paxInteger("uid") { uid = Int(truncatingIfNeeded: value) }
+        if let value = try paxInteger("gid") { gid = Int(truncatingIfNeeded: value) }
         let mode = UInt32(truncatingIfNeeded: try number(at: 100, length: 8, field: "mode", headerOffset: headerOffset))
 
         let kind: TarEntry.Kind
@@ -300,11 +316,34 @@ public final class TarReader: ByteSource {
             else {
                 throw ArchiveError.corruptHeader(offset: headerOffset, reason: "malformed PAX record in \(context)")
             }
-            let key = String(decoding: data[(space + 1)..<equals], as: UTF8.self)
-            records[key] = PaxValue(bytes: Array(data[(equals + 1)..<(index + length - 1)]))
+            let keyBytes = data[(space + 1)..<equals]
+            let value = Array(data[(equals + 1)..<(index + length - 1)])
+            let key = String(decoding: keyBytes, as: UTF8.self)
+            // Go's validPAXRecord: a NUL would cut a name short for every C extractor.
+            let nulInValue = Self.nulFreeValueKeys.contains(key) && value.contains(0)
+            guard !keyBytes.isEmpty, !keyBytes.contains(0), !nulInValue else {
+                let shown = keyBytes.map { $0 < 0x20 || $0 >= 0x7f ? "%" + String($0, radix: 16) : String(UnicodeScalar($0)) }
+                throw ArchiveError.unsafePath(
+                    path: "PAX record " + shown.joined(),
+                    reason: "a NUL byte in a name or key, or an empty key, in \(context) (Go's archive/tar refuses it too)")
+            }
+            records[key] = PaxValue(bytes: value)
             index += length
         }
         return records
+    }
+}
+
+extension TarReader {
+    /// PAX keys whose values are names, which must not hold NUL.
+    fileprivate static let nulFreeValueKeys: Set<String> = ["path", "linkpath", "uname", "gname"]
+
+    /// Whole seconds of a PAX time (`[-]seconds[.fraction]`), nil when it is not one.
+    fileprivate static func paxTimeSeconds(_ text: String) -> Int64? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let seconds = Int64(parts[0]) else { return nil }
+        if parts.count == 2, !parts[1].allSatisfy({ $0 >= "0" && $0 <= "9" }) { return nil }
+        return seconds
     }
 }
 

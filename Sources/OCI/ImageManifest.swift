@@ -37,4 +37,19 @@ public struct ImageIndex: Codable, Hashable, Sendable {
         self.manifests = manifests
         self.annotations = annotations
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, mediaType, artifactType, manifests, subject, annotations
+    }
+
+    /// Reads `"manifests": null` (what `docker save IMAGE_ID` writes) as an empty list.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        mediaType = try container.decodeIfPresent(String.self, forKey: .mediaType)
+        artifactType = try container.decodeIfPresent(String.self, forKey: .artifactType)
+        manifests = try container.decodeIfPresent([Descriptor].self, forKey: .manifests) ?? []
+        subject = try container.decodeIfPresent(Descriptor.self, forKey: .subject)
+        annotations = try container.decodeIfPresent([String: String].self, forKey: .annotations)
+    }
 }

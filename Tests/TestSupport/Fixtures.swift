@@ -21,6 +21,34 @@ public enum Fixtures {
         let (directory, cases) = try hostile.get()
         return (directory.path, cases)
     }
+
+    /// A case of `fixtures/make-reader-cases.py`: a tarball as another tool writes it.
+    public struct ReaderCase: Decodable, Sendable {
+        public var file: String
+        public var `case`: String
+        public var expectation: String
+        public var errorContains: [String]
+        public var errorExcludes: [String]
+        public var image: String?
+
+        enum CodingKeys: String, CodingKey {
+            case file, `case`, expectation, image
+            case errorContains = "error_contains", errorExcludes = "error_excludes"
+        }
+    }
+
+    private static let reader: Result<(TemporaryDirectory, [ReaderCase]), any Error> = Result {
+        let directory = try TemporaryDirectory("reader-cases")
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-reader-cases.py", directory.path])
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("cases.json")))
+        return (directory, try JSONDecoder().decode([ReaderCase].self, from: data))
+    }
+
+    /// The directory holding the reader cases and their list, built once per test process.
+    public static func readerCases() throws -> (directory: String, cases: [ReaderCase]) {
+        let (directory, cases) = try reader.get()
+        return (directory.path, cases)
+    }
 }
 
 /// Content hashes of every file under a directory, for byte-for-byte comparisons.
