@@ -7,6 +7,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libdeflate-dev libisal-dev libzstd-dev libsodium-dev  # build
   skopeo docker-registry apache2-utils git openssl gzip zstd              # test verifiers and servers
   debootstrap time openssh-server openssh-client                         # realistic test image, bench, ssh git remote
+  golang-go                                                              # Go's archive/tar and its test archives: the tar corpus reference
 )
 missing=()
 for package in "${packages[@]}"; do

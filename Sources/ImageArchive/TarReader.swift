@@ -16,7 +16,6 @@ public final class TarReader: ByteSource {
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     private var remainingData: Int64 = 0
     private var remainingPadding: Int64 = 0
-    private var globalPax: [String: PaxValue] = [:]
     private var ended = false
     private var current: TarEntry?
 
@@ -44,16 +43,17 @@ public final class TarReader: ByteSource {
         var longLink: [UInt8]?
         while true {
             let headerOffset = offset
+            // The end, as Go's archive/tar sees it: the source ends at a header (an extended
+            // header with no entry after it included), or a zero block comes that is followed
+            // by another zero block or by the end.
             guard try readHeaderBlock() else {
-                if longName != nil || !pax.isEmpty {
-                    throw ArchiveError.truncated("\(context) ends after an extended header, before its entry")
-                }
                 ended = true
                 return nil
             }
             if header.allSatisfy({ $0 == 0 }) {
                 ended = true
-                return nil
+                guard try readHeaderBlock(), !header.allSatisfy({ $0 == 0 }) else { return nil }
+                throw ArchiveError.corruptHeader(offset: headerOffset + 512, reason: "a header follows an end-of-archive block in \(context)")
             }
             try verifyChecksum(at: headerOffset)
             let typeflag = header[156]
@@ -70,12 +70,9 @@ public final class TarReader: ByteSource {
                     throw ArchiveError.limitExceeded("\(context): a PAX header of \(size) bytes (limit \(limits.maxPaxHeaderSize))")
                 }
                 let records = try parsePax(try readSmallData(Int(size)), headerOffset: headerOffset)
-                if typeflag == UInt8(ascii: "g") {
-                    // A global header's path, link or size would apply to every entry: ignore those.
-                    globalPax.merge(records.filter { !["path", "linkpath", "size"].contains($0.key) }) { $1 }
-                } else {
-                    pax.merge(records) { $1 }
-                }
+                // Global headers are checked but not applied, as Go's archive/tar (and so
+                // containerd and Docker, which unpack layers with it) does.
+                if typeflag == UInt8(ascii: "x") { pax.merge(records) { $1 } }
                 continue
             case UInt8(ascii: "L"), UInt8(ascii: "K"):
                 guard size <= limits.maxNameLength else {
@@ -91,7 +88,7 @@ public final class TarReader: ByteSource {
                 break
             }
             let entry = try makeEntry(
-                typeflag: typeflag, size: size, pax: globalPax.merging(pax) { $1 },
+                typeflag: typeflag, size: size, pax: pax,
                 longName: longName, longLink: longLink, headerOffset: headerOffset)
             current = entry
             let dataSize = entry.size
@@ -231,13 +228,8 @@ public final class TarReader: ByteSource {
         typeflag: UInt8, size: Int64, pax: [String: PaxValue],
         longName: [UInt8]?, longLink: [UInt8]?, headerOffset: Int64
     ) throws -> TarEntry {
-        let magic = Array(header[257..<263])
-        let isUstar = magic == Array("ustar\0".utf8)
         var nameBytes = string(at: 0, length: 100)
-        if isUstar {
-            let prefix = string(at: 345, length: 155)
-            if !prefix.isEmpty { nameBytes = prefix + [UInt8(ascii: "/")] + nameBytes }
-        }
+        if let prefix = namePrefix(), !prefix.isEmpty { nameBytes = prefix + [UInt8(ascii: "/")] + nameBytes }
         if let longName { nameBytes = longName }
         var linkBytes = longLink ?? string(at: 157, length: 100)
         // An empty PAX value keeps the header's own field (Go, GNU tar).
@@ -300,6 +292,23 @@ public final class TarReader: ByteSource {
             mode: mode, uid: uid, gid: gid, modificationTime: mtime,
             linkName: ArchivePath.decodeUTF8(linkBytes) ?? ArchivePath.escaped(linkBytes),
             paxRecords: paxRest.mapValues(\.text))
+    }
+
+    /// The name prefix field, where the header's format has one, as Go's archive/tar reads
+    /// it: ustar's 155 bytes, star's 131 (its header ends in `tar\0`), and for GNU headers,
+    /// which have none, the prefix that Go before 1.8 wrongly wrote where GNU keeps atime and
+    /// ctime (when those do not read as numbers and the prefix is ASCII).
+    private func namePrefix() -> [UInt8]? {
+        let magic = header[257..<263]
+        if magic.elementsEqual("ustar\0".utf8) {
+            return string(at: 345, length: header[508..<512].elementsEqual("tar\0".utf8) ? 131 : 155)
+        }
+        guard magic.elementsEqual("ustar ".utf8), header[263..<265].elementsEqual(" \0".utf8) else { return nil }
+        let timesAreNumbers = [345, 357].allSatisfy { start in
+            header[start] == 0 || (try? number(at: start, length: 12, field: "time", headerOffset: 0)) != nil
+        }
+        let prefix = string(at: 345, length: 155)
+        return !timesAreNumbers && prefix.allSatisfy({ $0 < 0x80 }) ? prefix : nil
     }
 
     /// Parses PAX records: `"%d %s=%s\n"`, the length counting the whole record.

@@ -51,6 +51,56 @@ public enum Fixtures {
     }
 }
 
+/// The tar corpus of `Tests/Corpus/prepare.py` (Go's and libarchive's test archives) with
+/// Go's archive/tar verdict on each, built once per test process.
+public enum TarCorpus {
+    public struct Entry: Decodable, Sendable {
+        public var name: String
+        /// The name's bytes, in hex: JSON cannot carry a name that is not UTF-8.
+        public var nameHex: String
+        public var type: String
+        public var size: Int64
+        public var mtime: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case name, type, size, mtime
+            case nameHex = "name_hex"
+        }
+
+        /// The name's bytes.
+        public var nameBytes: [UInt8] {
+            var bytes: [UInt8] = []
+            var index = nameHex.startIndex
+            while index < nameHex.endIndex {
+                let next = nameHex.index(index, offsetBy: 2)
+                bytes.append(UInt8(nameHex[index..<next], radix: 16)!)
+                index = next
+            }
+            return bytes
+        }
+    }
+
+    public struct Verdict: Decodable, Sendable {
+        public var file: String
+        public var accepted: Bool
+        public var error: String?
+        public var entries: [Entry]
+    }
+
+    private static let prepared: Result<(TemporaryDirectory, [Verdict]), any Error> = Result {
+        let directory = try TemporaryDirectory("tar-corpus")
+        try Tool.check("python3", [Paths.repositoryRoot + "/Tests/Corpus/prepare.py", directory.path])
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("verdicts.json")))
+        return (directory, try JSONDecoder().decode([Verdict].self, from: data))
+    }
+
+    /// The corpus directory (`tars/`, `images/`) and Go's verdicts.
+    public static func load() throws -> (directory: String, verdicts: [Verdict]) {
+        let (directory, verdicts) = try prepared.get()
+        return (directory.path, verdicts)
+    }
+}
+
 /// Content hashes of every file under a directory, for byte-for-byte comparisons.
 public enum DirectorySnapshot {
     public static func files(_ root: String) throws -> [String: Data] {
