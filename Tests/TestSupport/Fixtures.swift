@@ -9,12 +9,21 @@ public enum Fixtures {
         public var expectation: String
     }
 
-    private static let hostile: Result<(TemporaryDirectory, [HostileCase]), any Error> = Result {
-        let directory = try TemporaryDirectory("hostile")
-        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-fixtures.py", "-q", "hostile", directory.path])
-        let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("cases.json")))
-        return (directory, try JSONDecoder().decode([HostileCase].self, from: data))
+    /// Runs a generator script of the repository (`arguments` then the output directory) into a
+    /// new temporary directory and decodes the list it writes there.
+    static func generate<List: Decodable>(
+        _ script: String, _ arguments: [String] = [], label: String, list: String
+    ) -> Result<(TemporaryDirectory, List), any Error> {
+        Result {
+            let directory = try TemporaryDirectory(label)
+            try Tool.check("python3", [Paths.repositoryRoot + "/" + script] + arguments + [directory.path])
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory.file(list)))
+            return (directory, try JSONDecoder().decode(List.self, from: data))
+        }
     }
+
+    private static let hostile: Result<(TemporaryDirectory, [HostileCase]), any Error> = generate(
+        "fixtures/make-fixtures.py", ["-q", "hostile"], label: "hostile", list: "cases.json")
 
     /// The directory holding the hostile cases and their list.
     public static func hostileCases() throws -> (directory: String, cases: [HostileCase]) {
@@ -37,12 +46,8 @@ public enum Fixtures {
         }
     }
 
-    private static let reader: Result<(TemporaryDirectory, [ReaderCase]), any Error> = Result {
-        let directory = try TemporaryDirectory("reader-cases")
-        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-reader-cases.py", directory.path])
-        let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("cases.json")))
-        return (directory, try JSONDecoder().decode([ReaderCase].self, from: data))
-    }
+    private static let reader: Result<(TemporaryDirectory, [ReaderCase]), any Error> = generate(
+        "fixtures/make-reader-cases.py", label: "reader-cases", list: "cases.json")
 
     /// The directory holding the reader cases and their list, built once per test process.
     public static func readerCases() throws -> (directory: String, cases: [ReaderCase]) {
@@ -87,12 +92,8 @@ public enum TarCorpus {
         public var entries: [Entry]
     }
 
-    private static let prepared: Result<(TemporaryDirectory, [Verdict]), any Error> = Result {
-        let directory = try TemporaryDirectory("tar-corpus")
-        try Tool.check("python3", [Paths.repositoryRoot + "/Tests/Corpus/prepare.py", directory.path])
-        let data = try Data(contentsOf: URL(fileURLWithPath: directory.file("verdicts.json")))
-        return (directory, try JSONDecoder().decode([Verdict].self, from: data))
-    }
+    private static let prepared: Result<(TemporaryDirectory, [Verdict]), any Error> = Fixtures.generate(
+        "Tests/Corpus/prepare.py", label: "tar-corpus", list: "verdicts.json")
 
     /// The corpus directory (`tars/`, `images/`) and Go's verdicts.
     public static func load() throws -> (directory: String, verdicts: [Verdict]) {
