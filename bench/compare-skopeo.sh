@@ -9,6 +9,8 @@
 #   LEVELS          our --compression-level values, one table row each (default "6 5 4")
 #   PAIRS           timed (ours, skopeo) pairs per level (default 5)
 #   BENCH_IMAGE     image tarball to use (default: the realistic docker-archive fixture)
+#   BENCH_SYNTHETIC small-files | mixed-2g | big-file: build that synthetic image
+#                   (bench/make-synthetic.py) into BENCH_CACHE once and use it
 #   BENCH_CACHE     where the realistic fixture is built/kept
 #                   (default ${TMPDIR:-/tmp}/ecr-publish-bench-cache; must be outside the repo)
 #   ECR_PUBLISH_BIN use this binary instead of `swift build -c release --product ecr-publish`
@@ -37,7 +39,7 @@ need_pkgs=()
 command -v skopeo >/dev/null || need_pkgs+=(skopeo)
 [ -x /usr/bin/time ] || need_pkgs+=(time)
 command -v pigz >/dev/null || need_pkgs+=(pigz)          # gzip validity check of our blobs
-if [ -z "${BENCH_IMAGE:-}" ] && [ ! -s "$BENCH_CACHE/realistic.tar" ]; then
+if [ -z "${BENCH_IMAGE:-}${BENCH_SYNTHETIC:-}" ] && [ ! -s "$BENCH_CACHE/realistic.tar" ]; then
     command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)   # fixture build only
     python3 -m pip --version >/dev/null 2>&1 || need_pkgs+=(python3-pip)
 fi
@@ -62,6 +64,14 @@ fi
 # ---------------------------------------------------------------- image
 if [ -n "${BENCH_IMAGE:-}" ]; then
     IMAGE=$BENCH_IMAGE
+elif [ -n "${BENCH_SYNTHETIC:-}" ]; then
+    IMAGE=$BENCH_CACHE/synthetic-$BENCH_SYNTHETIC.tar
+    if [ ! -s "$IMAGE" ]; then
+        log "building the synthetic '$BENCH_SYNTHETIC' image into $IMAGE"
+        mkdir -p "$BENCH_CACHE"
+        python3 "$HERE/make-synthetic.py" "$BENCH_SYNTHETIC" "$IMAGE.partial"
+        mv "$IMAGE.partial" "$IMAGE"
+    fi
 else
     bash "$REPO/fixtures/realistic/build.sh" "$BENCH_CACHE"
     IMAGE=$BENCH_CACHE/realistic.tar

@@ -7,6 +7,7 @@ enum ArchivePath {
     /// - Throws: ``ArchiveError/unsafePath(path:reason:)`` for absolute names (unless
     ///   allowed) and for `..` that climbs above the root.
     static func normalize(_ name: String, inLayer: Bool) throws -> String {
+        if isClean(name) { return name }
         if name.hasPrefix("/") && !inLayer {
             throw ArchiveError.unsafePath(path: name, reason: "absolute paths are not allowed in an image archive")
         }
@@ -28,6 +29,24 @@ enum ArchivePath {
             }
         }
         return components.joined(separator: "/")
+    }
+
+    /// Whether `name` is already normal: no empty, `.` or `..` component, no leading or
+    /// trailing slash. Most names are, and need no splitting.
+    private static func isClean(_ name: String) -> Bool {
+        var length = 0
+        var onlyDots = true
+        for byte in name.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if length == 0 || (onlyDots && length <= 2) { return false }
+                length = 0
+                onlyDots = true
+            } else {
+                length += 1
+                if byte != UInt8(ascii: ".") { onlyDots = false }
+            }
+        }
+        return length > 0 && !(onlyDots && length <= 2)
     }
 
     /// The directory part of a normalized path (`""` at the root).

@@ -36,7 +36,7 @@ public enum ImageArchiveReader {
         head.removeSubrange(count...)
         guard count > 0 else { throw ArchiveError.notAnArchive(path: path, reason: "the file is empty") }
 
-        var source: any ByteSource = PrefixedSource(prefix: head, upstream: file)
+        var source: any ByteSource = PrefixedSource(prefix: head, upstream: BufferedSource(file))
         if let compression = BlobIngester.compression(of: head) {
             source = compression == .zstd ? try ZstdReader(source: source) : try GzipReader(source: source)
             var inner = [UInt8](repeating: 0, count: 512)

@@ -14,7 +14,7 @@ struct LayerWalker {
     let recordsEntries: Bool
 
     func walk(_ source: any ByteSource) throws -> LayerFiles {
-        let reader = TarReader(source: source, limits: limits, context: context)
+        let reader = TarReader(source: BufferedSource(source), limits: limits, context: context)
         var files = LayerFiles()
         files.entriesRecorded = recordsEntries
         var count = 0
@@ -25,7 +25,7 @@ struct LayerWalker {
             }
             let path = try ArchivePath.normalize(entry.name, inLayer: true)
             if path.isEmpty { continue }  // the root directory itself
-            let base = path.split(separator: "/").last.map(String.init) ?? path
+            let base = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.utf8.index(after: $0)...] } ?? path[...]
             if base.hasPrefix(".wh.") {
                 let parent = ArchivePath.parent(of: path)
                 if base == ".wh..wh..opq" {

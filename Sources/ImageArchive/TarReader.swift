@@ -168,14 +168,16 @@ public final class TarReader: ByteSource {
 
     private func verifyChecksum(at headerOffset: Int64) throws {
         let stored = try number(at: 148, length: 8, field: "checksum", headerOffset: headerOffset)
-        var unsigned: Int64 = 0
-        var signed: Int64 = 0
-        for (index, byte) in header.enumerated() {
-            let value = (148..<156).contains(index) ? UInt8(ascii: " ") : byte
-            unsigned += Int64(value)
-            signed += Int64(Int8(bitPattern: value))
+        // The checksum field itself counts as eight spaces. Old writers summed signed bytes.
+        func sum(_ value: (UInt8) -> Int64) -> Int64 {
+            header.withUnsafeBufferPointer { bytes in
+                var total: Int64 = 8 * 0x20
+                for index in 0..<148 { total &+= value(bytes[index]) }
+                for index in 156..<512 { total &+= value(bytes[index]) }
+                return total
+            }
         }
-        guard stored == unsigned || stored == signed else {
+        guard stored == sum({ Int64($0) }) || stored == sum({ Int64(Int8(bitPattern: $0)) }) else {
             throw ArchiveError.corruptHeader(offset: headerOffset, reason: "checksum mismatch in \(context) (not a tar archive, or damaged)")
         }
     }
@@ -232,42 +234,16 @@ public final class TarReader: ByteSource {
         if let prefix = namePrefix(), !prefix.isEmpty { nameBytes = prefix + [UInt8(ascii: "/")] + nameBytes }
         if let longName { nameBytes = longName }
         var linkBytes = longLink ?? string(at: 157, length: 100)
-        // An empty PAX value keeps the header's own field (Go, GNU tar).
-        var paxRest = pax.filter { !$0.value.bytes.isEmpty }
-        if let path = paxRest.removeValue(forKey: "path") { nameBytes = path.bytes }
-        if let link = paxRest.removeValue(forKey: "linkpath") { linkBytes = link.bytes }
+        let fields = pax.isEmpty ? PaxFields() : try paxFields(pax, headerOffset: headerOffset)
+        if let path = fields.path { nameBytes = path }
+        if let link = fields.linkpath { linkBytes = link }
         guard nameBytes.count <= limits.maxNameLength, linkBytes.count <= limits.maxNameLength else {
             throw ArchiveError.limitExceeded("\(context): an entry name longer than \(limits.maxNameLength) bytes")
         }
-        func paxInteger(_ key: String) throws -> Int64? {
-            guard let text = paxRest.removeValue(forKey: key)?.text else { return nil }
-            guard let value = Int64(text) else {
-                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "invalid PAX \(key) '\(text.prefix(30))' in \(context)")
-            }
-            return value
-        }
-        var entrySize = size
-        if let paxSize = try paxInteger("size") {
-            guard paxSize >= 0, paxSize <= limits.maxBlobSize else {
-                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "invalid PAX size \(paxSize) in \(context)")
-            }
-            entrySize = paxSize
-        }
-        if paxRest.keys.contains(where: { $0.hasPrefix("GNU.sparse") }) {
-            throw ArchiveError.unsupported("\(context): PAX sparse files; re-create the tarball without --sparse")
-        }
-        var mtime = try number(at: 136, length: 12, field: "mtime", headerOffset: headerOffset)
-        for key in ["atime", "ctime", "mtime"] {
-            guard let text = paxRest.removeValue(forKey: key)?.text else { continue }
-            guard let seconds = Self.paxTimeSeconds(text) else {
-                throw ArchiveError.corruptHeader(offset: headerOffset, reason: "invalid PAX \(key) '\(text.prefix(30))' in \(context)")
-            }
-            if key == "mtime" { mtime = seconds }
-        }
-        var uid = Int(try number(at: 108, length: 8, field: "uid", headerOffset: headerOffset))
-        var gid = Int(try number(at: 116, length: 8, field: "gid", headerOffset: headerOffset))
-        if let value = try paxInteger("uid") { uid = Int(truncatingIfNeeded: value) }
-        if let value = try paxInteger("gid") { gid = Int(truncatingIfNeeded: value) }
+        let entrySize = fields.size ?? size
+        let mtime = try fields.mtime ?? number(at: 136, length: 12, field: "mtime", headerOffset: headerOffset)
+        let uid = try fields.uid.map { Int(truncatingIfNeeded: $0) } ?? Int(number(at: 108, length: 8, field: "uid", headerOffset: headerOffset))
+        let gid = try fields.gid.map { Int(truncatingIfNeeded: $0) } ?? Int(number(at: 116, length: 8, field: "gid", headerOffset: headerOffset))
         let mode = UInt32(truncatingIfNeeded: try number(at: 100, length: 8, field: "mode", headerOffset: headerOffset))
 
         let kind: TarEntry.Kind
@@ -291,7 +267,52 @@ public final class TarReader: ByteSource {
             size: isDataCarrying(typeflag) && resolvedKind != .directory ? entrySize : 0,
             mode: mode, uid: uid, gid: gid, modificationTime: mtime,
             linkName: ArchivePath.decodeUTF8(linkBytes) ?? ArchivePath.escaped(linkBytes),
-            paxRecords: paxRest.mapValues(\.text))
+            paxRecords: fields.rest)
+    }
+
+    /// The header fields an entry's PAX records override, checked as Go's archive/tar
+    /// checks them, and the records left (xattrs and the like).
+    private struct PaxFields {
+        var path: [UInt8]?
+        var linkpath: [UInt8]?
+        var size: Int64?
+        var mtime: Int64?
+        var uid: Int64?
+        var gid: Int64?
+        var rest: [String: String] = [:]
+    }
+
+    private func paxFields(_ pax: [String: PaxValue], headerOffset: Int64) throws -> PaxFields {
+        var fields = PaxFields()
+        func invalid(_ key: String, _ value: PaxValue) -> ArchiveError {
+            .corruptHeader(offset: headerOffset, reason: "invalid PAX \(key) '\(value.text.prefix(30))' in \(context)")
+        }
+        // An empty value keeps the header's own field (Go, GNU tar).
+        for (key, value) in pax where !value.bytes.isEmpty {
+            switch key {
+            case "path": fields.path = value.bytes
+            case "linkpath": fields.linkpath = value.bytes
+            case "size", "uid", "gid":
+                guard let number = Int64(value.text) else { throw invalid(key, value) }
+                if key == "size" {
+                    guard number >= 0, number <= limits.maxBlobSize else { throw invalid(key, value) }
+                    fields.size = number
+                } else if key == "uid" {
+                    fields.uid = number
+                } else {
+                    fields.gid = number
+                }
+            case "atime", "ctime", "mtime":
+                guard let seconds = Self.paxTimeSeconds(value.text) else { throw invalid(key, value) }
+                if key == "mtime" { fields.mtime = seconds }
+            default:
+                if key.hasPrefix("GNU.sparse") {
+                    throw ArchiveError.unsupported("\(context): PAX sparse files; re-create the tarball without --sparse")
+                }
+                fields.rest[key] = value.text
+            }
+        }
+        return fields
     }
 
     /// The name prefix field, where the header's format has one, as Go's archive/tar reads
