@@ -7,11 +7,12 @@ KIND:
   small-files   one layer of 100,000 files of 64-512 bytes (about 103 MB of tar: 1 KiB a file): what a
                 node_modules or site-packages layer looks like to the reader
   mixed-2g      about 2 GB in four layers: 200,000 small files, a layer of big files
-                (64-256 MiB, half compressible text, half random), and a layer of both
-  big-file      one layer holding one file of SIZE_GIB GiB (env, default 9) of mixed data
+                (64-256 MiB, every other one text, the rest random), and a layer of both
+  big-file      one layer of two files of SIZE_GIB/2 GiB each (env, default 9): text, random
 
-Contents are pseudo-random from a fixed seed (so every run builds the same bytes) and
-partly compressible, like real files. Layers stream to temporary files: memory stays small
+Contents come from a fixed seed (every run builds the same bytes): slices of real source
+text (the Python standard library's) where files compress, random bytes where they do not
+(the compressed insides of jars, zips and images). Layers stream to temporary files: memory stays small
 whatever the size. Python 3.11 stdlib only; the tar helpers come from fixtures/make-fixtures.py.
 """
 
@@ -30,33 +31,39 @@ mf = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(mf)
 mf.VERBOSE = False
 
-WORDS = [w.encode() for w in (
-    "import export function return const let var class def self package module require "
-    "license copyright version dependency build test main index node python usr lib share "
-    "the of and to in is for on with as by at from this that").split()]
+def text_corpus(limit=32 << 20):
+    """Real text to draw file contents from: the Python standard library's sources, in a fixed
+    order (every machine with this Python gives the same bytes)."""
+    root = os.path.dirname(os.__file__)
+    out = bytearray()
+    for directory, subdirs, files in os.walk(root):
+        subdirs.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                with open(os.path.join(directory, name), "rb") as f:
+                    out += f.read()
+            if len(out) >= limit:
+                return bytes(out)
+    return bytes(out)
 
 
 class Content:
-    """Deterministic file contents: text made of words (compresses like code) or random bytes."""
+    """Deterministic file contents: slices of real source text (compresses like code), or
+    random bytes (like the compressed insides of jars, zips and images)."""
 
     def __init__(self, seed):
         self.rng = random.Random(seed)
-        self.noise = random.Random(seed + 1).randbytes(1 << 20)
+        self.corpus = text_corpus()
 
     def text(self, size):
         out = bytearray()
         while len(out) < size:
-            out += self.rng.choice(WORDS) + (b"\n" if self.rng.random() < 0.1 else b" ")
-        return bytes(out[:size])
+            start = self.rng.randrange(len(self.corpus))
+            out += self.corpus[start:start + size - len(out)]
+        return bytes(out)
 
     def random(self, size):
-        out = bytearray()
-        start = self.rng.randrange(len(self.noise))
-        while len(out) < size:
-            chunk = self.noise[start:start + size - len(out)]
-            out += chunk
-            start = 0
-        return bytes(out)
+        return self.rng.randbytes(size)
 
 
 class LayerWriter:
@@ -100,18 +107,16 @@ class LayerWriter:
 def small_files(w, content, count, prefix):
     for i in range(count):
         size = content.rng.randrange(64, 513)
-        data = content.text(size) if i % 4 else content.random(size)
+        data = content.text(size) if i % 8 else content.random(size)
         w.add(f"{prefix}/pkg{i // 500:04d}/lib/file{i:06d}.js", data)
 
 
-def big_file_chunks(content, size):
+def big_file_chunks(content, size, compressible):
     left = size
-    n = 0
     while left > 0:
         step = min(left, 1 << 20)
-        yield content.text(step) if n % 2 == 0 else content.random(step)
+        yield content.text(step) if compressible else content.random(step)
         left -= step
-        n += 1
 
 
 def build(kind, out, seed):
@@ -129,16 +134,18 @@ def build(kind, out, seed):
                 layers.append(w.finish())
             w = LayerWriter(tmp)
             for i, mib in enumerate((256, 192, 160, 128, 96, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64)):
-                w.add_stream(f"opt/data/blob{i:02d}.bin", mib << 20, big_file_chunks(content, mib << 20))
+                w.add_stream(f"opt/data/blob{i:02d}.bin", mib << 20, big_file_chunks(content, mib << 20, i % 2 == 0))
             layers.append(w.finish())
             w = LayerWriter(tmp)
             small_files(w, content, 20_000, "usr/lib/python3/site-packages")
-            w.add_stream("usr/lib/libbig.so", 48 << 20, big_file_chunks(content, 48 << 20))
+            w.add_stream("usr/lib/libbig.so", 48 << 20, big_file_chunks(content, 48 << 20, True))
             layers.append(w.finish())
         elif kind == "big-file":
             size = int(float(os.environ.get("SIZE_GIB", "9")) * (1 << 30))
             w = LayerWriter(tmp)
-            w.add_stream("data/huge.bin", size, big_file_chunks(content, size))
+            half = size // 2
+            w.add_stream("data/huge.txt", half, big_file_chunks(content, half, True))
+            w.add_stream("data/huge.bin", size - half, big_file_chunks(content, size - half, False))
             layers.append(w.finish())
         else:
             raise SystemExit(f"unknown kind {kind}")
