@@ -8,7 +8,7 @@ import TestSupport
 /// a stored block's framing, and smaller input shapes keep being compressed.
 @Suite struct IncompressibleBlockTests {
     static func random(_ count: Int, seed: UInt64) -> [UInt8] {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix(state: seed)
         return (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
     }
 
@@ -48,18 +48,5 @@ import TestSupport
         #expect(!detect(ParallelGzipTests.sample(1 << 20)))
         #expect(!detect([UInt8](repeating: 0, count: 1 << 20)))
         #expect(!detect(Self.random(32 * 1024, seed: 5)), "small blocks are left to the compressor")
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for test data.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

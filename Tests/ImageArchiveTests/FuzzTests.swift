@@ -7,18 +7,6 @@ import TestSupport
 /// spliced headers. A bounded number of iterations from a fixed seed, so runs repeat.
 /// Every mutant must be read or refused with a typed error: no crash, no hang, no other error.
 @Suite struct FuzzTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    }
-
     static func mutate(_ input: [UInt8], rng: inout SplitMix) -> [UInt8] {
         var bytes = input
         switch rng.below(5) {
