@@ -20,7 +20,7 @@ public struct PublishOptions: Sendable {
     /// Only this platform of a multi-platform image (`--platform os/arch[/variant]`).
     public var platform: Platform?
     /// gzip level, 0-12 (1-9 as in gzip).
-    public var compressionLevel = 6
+    public var compressionLevel = 5
     /// Compression threads; defaults to the number of cores.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Tags given explicitly (`--tag`).
