@@ -18,7 +18,7 @@ public struct AWSContext: Sendable {
     ) throws {
         var environment = environment
         if let profile { environment.variables["AWS_PROFILE"] = profile }
-        let config = SharedConfig(environment: environment)
+        let config = try SharedConfig(environment: environment)
         let region = try AWSRegion.resolve(explicit: explicitRegion, environment: environment, config: config)
         let http = CurlHTTPClient(configuration: httpConfiguration, environment: environment.variables)
         self.environment = environment

@@ -49,21 +49,3 @@ public enum AWSService: String, Sendable, CaseIterable {
         }
     }
 }
-
-/// Configuration problems: fix the environment or the flags.
-public enum AWSConfigurationError: Error, Equatable, CustomStringConvertible {
-    case noRegion
-    case invalidRegion(String)
-    case invalidProfile(name: String, detail: String)
-
-    public var description: String {
-        switch self {
-        case .noRegion:
-            return "no AWS region: pass --region, or set AWS_REGION (or AWS_DEFAULT_REGION, or region in the profile)"
-        case .invalidRegion(let region):
-            return "'\(region.prefix(40))' is not an AWS region name"
-        case .invalidProfile(let name, let detail):
-            return "AWS profile '\(name)': \(detail)"
-        }
-    }
-}

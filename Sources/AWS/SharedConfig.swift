@@ -1,59 +1,86 @@
 import Foundation
 
-/// `~/.aws/credentials` and `~/.aws/config`, read the way the AWS CLI reads them.
+/// `~/.aws/credentials` and `~/.aws/config`, read as the AWS SDKs read them: config
+/// sections are `[default]`, `[profile NAME]` and `[services NAME]`; credentials sections
+/// are `[NAME]`; the credentials file wins key by key. Files are bounded in size and a
+/// malformed line is an error naming the file and line.
 public struct SharedConfig: Sendable {
     /// Settings by profile name (`default`, `ci`, …), credentials file over config file.
     public private(set) var profiles: [String: [String: String]] = [:]
+    /// `[services NAME]` sections of the config file (per-service `endpoint_url`, …).
+    public private(set) var services: [String: [String: String]] = [:]
     /// The files that were read.
     public private(set) var files: [String] = []
 
-    public init(environment: AWSEnvironment) {
-        // config: `[default]` and `[profile NAME]`; credentials: `[NAME]`.
-        if let text = try? String(contentsOfFile: environment.configFilePath, encoding: .utf8) {
+    /// Larger files are refused: no real profile file comes near this.
+    static let maximumFileSize = 1 << 20
+
+    public init(environment: AWSEnvironment) throws(AWSConfigurationError) {
+        if let sections = try Self.read(environment.configFilePath) {
             files.append(environment.configFilePath)
-            for (section, values) in Self.parse(text) {
-                let name: String
-                if section == "default" { name = "default" }
-                else if section.hasPrefix("profile ") { name = section.dropFirst(8).trimmingCharacters(in: .whitespaces) }
-                else { continue }
-                profiles[name, default: [:]].merge(values) { $1 }
+            let hasProfileDefault = sections.contains { Self.profileName(configHeader: $0.header) == "default" && $0.header != "default" }
+            for section in sections {
+                if let name = Self.profileName(configHeader: section.header) {
+                    // `[profile default]` wins over `[default]` when both are present.
+                    if hasProfileDefault && section.header == "default" { continue }
+                    profiles[name, default: [:]].merge(section.values) { $1 }
+                } else if let name = Self.name(after: "services", in: section.header) {
+                    services[name, default: [:]].merge(section.values) { $1 }
+                }
             }
         }
-        if let text = try? String(contentsOfFile: environment.credentialsFilePath, encoding: .utf8) {
+        if let sections = try Self.read(environment.credentialsFilePath) {
             files.append(environment.credentialsFilePath)
-            for (section, values) in Self.parse(text) {
-                profiles[section, default: [:]].merge(values) { $1 }
+            for section in sections where Self.isValidName(section.header) {
+                profiles[section.header, default: [:]].merge(section.values) { $1 }
             }
         }
     }
 
     public func profile(_ name: String) -> [String: String]? { profiles[name] }
 
-    /// INI sections with `key = value` lines; `#` and `;` start comments; indented lines
-    /// continue a nested block (kept as `parent.key`).
-    static func parse(_ text: String) -> [(String, [String: String])] {
-        var sections: [(String, [String: String])] = []
-        var parent: String?
-        for rawLine in text.components(separatedBy: .newlines) {
-            let trimmed = rawLine.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
-            if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
-                sections.append((trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces), [:]))
-                parent = nil
-                continue
-            }
-            guard !sections.isEmpty, let equals = trimmed.firstIndex(of: "=") else { continue }
-            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if let comment = value.range(of: " #") ?? value.range(of: " ;") { value = String(value[..<comment.lowerBound]) }
-            let indented = rawLine.first == " " || rawLine.first == "\t"
-            if indented, let parent {
-                sections[sections.count - 1].1["\(parent).\(key)"] = value
-            } else {
-                sections[sections.count - 1].1[key] = value
-                parent = value.isEmpty ? key : nil
-            }
+    /// The sections of `path`, nil when there is no such file.
+    private static func read(_ path: String) throws(AWSConfigurationError) -> [ConfigFileParser.Section]? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+        } catch {
+            throw .invalidConfigFile(path: path, line: nil, detail: "cannot be read (\(error.localizedDescription))")
         }
-        return sections
+        guard data.count <= maximumFileSize else {
+            throw .invalidConfigFile(path: path, line: nil, detail: "is larger than \(maximumFileSize >> 20) MiB")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .invalidConfigFile(path: path, line: nil, detail: "is not UTF-8 text")
+        }
+        do {
+            return try ConfigFileParser.parse(text)
+        } catch {
+            throw .invalidConfigFile(path: path, line: error.line, detail: error.detail)
+        }
+    }
+
+    /// `default` or `profile NAME` of the config file; nil for other sections.
+    static func profileName(configHeader header: String) -> String? {
+        if header == "default" { return "default" }
+        return name(after: "profile", in: header)
+    }
+
+    /// `NAME` of `KEYWORD NAME` (any whitespace between), when NAME is a valid profile name.
+    static func name(after keyword: String, in header: String) -> String? {
+        guard header.hasPrefix(keyword), let separator = header.dropFirst(keyword.count).first, separator.isWhitespace else {
+            return nil
+        }
+        let name = header.dropFirst(keyword.count).trimmingCharacters(in: .whitespaces)
+        return isValidName(name) ? name : nil
+    }
+
+    /// The characters the SDKs accept in profile names; other sections are ignored.
+    static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "_-/.%@:+".unicodeScalars.contains(scalar))
+        }
     }
 }
