@@ -111,26 +111,3 @@ public struct ProfileCredentialSource: CredentialSource {
         }
     }
 }
-
-/// Runs a profile's `credential_process` and reads its JSON (version 1).
-enum CredentialProcess {
-    static func run(_ command: String, source: String) async throws -> AWSCredentials {
-        let output = try await Blocking.run { () throws -> (Int32, [UInt8]) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", command]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, Array(data.prefix(1 << 20)))
-        }
-        guard output.0 == 0 else {
-            throw CredentialError.invalid(source: source, detail: "credential_process exited with status \(output.0)")
-        }
-        return try JSONCredentials.parse(output.1, source: "\(source) credential_process")
-    }
-}
