@@ -19,6 +19,9 @@ public struct AWSContext: Sendable {
         var environment = environment
         if let profile { environment.variables["AWS_PROFILE"] = profile }
         let config = try SharedConfig(environment: environment)
+        if let named = profile ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"], config.profile(named) == nil {
+            throw AWSConfigurationError.noSuchProfile(name: named, files: [environment.configFilePath, environment.credentialsFilePath])
+        }
         let region = try AWSRegion.resolve(explicit: explicitRegion, environment: environment, config: config)
         let http = CurlHTTPClient(configuration: httpConfiguration, environment: environment.variables)
         self.environment = environment

@@ -54,17 +54,6 @@ import TestSupport
         #expect(try await context.sts().getCallerIdentity().account == "123456789012")
     }
 
-    @Test func explicitlySelectedMissingProfileIsAnError() async throws {
-        let home = try TemporaryDirectory()
-        let context = try AWSContext(environment: Self.environment(home, ["AWS_PROFILE": "nope"]))
-        await #expect {
-            try await context.credentials.credentials()
-        } throws: { error in
-            guard case CredentialError.invalid(let source, _) = error else { return false }
-            return source == "profile 'nope'"
-        }
-    }
-
     @Test func profileAssumesRoleWithSourceProfile() async throws {
         let moto = try Self.moto.get()
         let home = try TemporaryDirectory()
