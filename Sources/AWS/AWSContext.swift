@@ -2,8 +2,9 @@ import Foundation
 import HTTP
 
 /// Everything an AWS client needs, resolved once per run: region, endpoints, HTTP client and
-/// the credential chain (environment, web identity, profile, container, instance metadata —
-/// the AWS CLI's order).
+/// the credential chain in the AWS CLI's (botocore's) order: environment variables, the
+/// profile's role, web identity, the profile's keys or credential_process, container, instance
+/// metadata.
 public struct AWSContext: Sendable {
     public let environment: AWSEnvironment
     public let config: SharedConfig
@@ -67,16 +68,18 @@ public struct AWSContext: Sendable {
         let metadataHTTP = CurlHTTPClient(configuration: metadataConfiguration, environment: environment.variables)
         let container = ContainerCredentialSource(environment: environment, http: http)
         let instance = InstanceMetadataCredentialSource(environment: environment, http: metadataHTTP)
-        let profile = ProfileCredentialSource(
-            environment: environment, config: config, explicitProfile: explicitProfile, sts: makeSTS,
-            container: container, instance: instance)
-        var sources: [any CredentialSource] = [
-            EnvironmentCredentialSource(environment: environment),
-            WebIdentityCredentialSource(environment: environment) { makeSTS(nil) },
-            profile, container, instance,
+        let profile = environment.profileName
+        let resolver = ProfileResolver(config: config, environment: environment, sts: makeSTS, container: container, instance: instance)
+        // botocore's order. A profile chosen with --profile (not AWS_PROFILE) turns off the
+        // credential variables, as the AWS CLI's --profile does.
+        var sources: [any CredentialSource] = explicitProfile == nil ? [EnvironmentCredentialSource(environment: environment)] : []
+        sources += [
+            ProfileRoleCredentialSource(profileName: profile, resolver: resolver),
+            WebIdentityCredentialSource(
+                profile: profile, config: config, environment: environment, includeEnvironment: explicitProfile == nil) { makeSTS(nil) },
+            ProfileCredentialSource(profileName: profile, resolver: resolver),
+            container, instance,
         ]
-        // An explicitly chosen profile wins over the environment, as in the AWS CLI.
-        if explicitProfile != nil { sources.swapAt(0, 2) }
         return CredentialChain(sources: sources)
     }
 }

@@ -11,10 +11,20 @@ public struct WebIdentityCredentialSource: CredentialSource {
     let sts: @Sendable () -> STSClient
     public let name: String
 
-    /// From `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME`.
-    public init(environment: AWSEnvironment, sts: @escaping @Sendable () -> STSClient) {
-        self.init(tokenFile: environment["AWS_WEB_IDENTITY_TOKEN_FILE"], roleARN: environment["AWS_ROLE_ARN"],
-                  sessionName: environment["AWS_ROLE_SESSION_NAME"], name: "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)", sts: sts)
+    /// From the variables (unless `includeEnvironment` is false: a profile chosen with
+    /// `--profile`), each falling back to the profile's `web_identity_token_file`,
+    /// `role_arn`, `role_session_name`, as botocore reads them.
+    public init(profile: String, config: SharedConfig, environment: AWSEnvironment, includeEnvironment: Bool,
+         sts: @escaping @Sendable () -> STSClient) {
+        let values = config.profile(profile) ?? [:]
+        func setting(_ variable: String, _ key: String) -> String? {
+            (includeEnvironment ? environment[variable] : nil) ?? values[key].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let fromEnvironment = includeEnvironment && environment["AWS_WEB_IDENTITY_TOKEN_FILE"] != nil
+        self.init(
+            tokenFile: setting("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file").map(environment.expand),
+            roleARN: setting("AWS_ROLE_ARN", "role_arn"), sessionName: setting("AWS_ROLE_SESSION_NAME", "role_session_name"),
+            name: fromEnvironment ? "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)" : "web identity of profile '\(profile)'", sts: sts)
     }
 
     init(tokenFile: String?, roleARN: String?, sessionName: String?, name: String, sts: @escaping @Sendable () -> STSClient) {
@@ -26,7 +36,7 @@ public struct WebIdentityCredentialSource: CredentialSource {
     }
 
     public func resolve() async throws -> CredentialResolution {
-        guard let tokenFile else { return .notConfigured("AWS_WEB_IDENTITY_TOKEN_FILE is not set") }
+        guard let tokenFile else { return .notConfigured("AWS_WEB_IDENTITY_TOKEN_FILE (or web_identity_token_file) is not set") }
         guard let roleARN else {
             throw CredentialError.invalid(source: name, detail: "a token file is set but no role ARN (AWS_ROLE_ARN)")
         }

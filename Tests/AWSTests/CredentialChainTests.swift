@@ -176,7 +176,7 @@ import TestSupport
             guard case CredentialError.notFound(let places) = error else { return false }
             let text = String(describing: error)
             let expected = ["AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE", "profile 'default'", "container", "instance metadata"]
-            return places.count == 5 && expected.allSatisfy { text.contains($0) }
+            return places.count == 6 && expected.allSatisfy { text.contains($0) }
         }
     }
 
