@@ -34,7 +34,7 @@ public struct AWSContext: Sendable {
     }
 
     public func endpoint(_ service: AWSService) throws -> URL {
-        let text = service.endpoint(region: region, environment: environment)
+        let text = EndpointResolver(environment: environment, config: config).endpoint(service, region: region)
         guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
             throw AWSConfigurationError.invalidProfile(name: "endpoint", detail: "'\(text)' is not an http(s) URL for \(service.rawValue)")
         }
@@ -56,7 +56,7 @@ public struct AWSContext: Sendable {
     static func defaultChain(
         environment: AWSEnvironment, config: SharedConfig, region: String, http: any HTTPClient, explicitProfile: String?
     ) -> CredentialChain {
-        let stsEndpoint = URL(string: AWSService.sts.endpoint(region: region, environment: environment))
+        let stsEndpoint = URL(string: EndpointResolver(environment: environment, config: config).endpoint(.sts, region: region))
             ?? URL(string: "https://sts.\(region).amazonaws.com")!
         let makeSTS: @Sendable ((any CredentialProvider)?) -> STSClient = { provider in
             STSClient(http: http, credentials: provider, region: region, endpoint: stsEndpoint)

@@ -25,7 +25,28 @@ public struct AWSEnvironment: Sendable {
 
     public var configFilePath: String { expand(self["AWS_CONFIG_FILE"] ?? "~/.aws/config") }
 
+    /// `~`, `$NAME` and `${NAME}` in a path, as botocore expands AWS_CONFIG_FILE and
+    /// AWS_SHARED_CREDENTIALS_FILE (unset variables stay as written).
     func expand(_ path: String) -> String {
-        path.hasPrefix("~/") ? home + path.dropFirst() : path
+        var result = ""
+        var rest = Substring(path)
+        while let dollar = rest.firstIndex(of: "$") {
+            result += rest[..<dollar]
+            rest = rest[rest.index(after: dollar)...]
+            let braced = rest.first == "{"
+            let nameStart = braced ? rest.index(after: rest.startIndex) : rest.startIndex
+            let nameEnd = rest[nameStart...].firstIndex { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")) } ?? rest.endIndex
+            let name = String(rest[nameStart..<nameEnd])
+            let closed = !braced || (nameEnd < rest.endIndex && rest[nameEnd] == "}")
+            if !name.isEmpty, closed, let value = variables[name] {
+                result += value
+                rest = rest[(braced ? rest.index(after: nameEnd) : nameEnd)...]
+            } else {
+                result += "$"
+            }
+        }
+        result += rest
+        if result == "~" { return home }
+        return result.hasPrefix("~/") ? home + result.dropFirst() : result
     }
 }

@@ -20,8 +20,8 @@ public enum AWSRegion {
 public enum AWSService: String, Sendable, CaseIterable {
     case ecr, sts, kms, dynamodb, s3, sns
 
-    /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>`.
-    var environmentKey: String {
+    /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>`; lowercased, the key in a `[services]` section.
+    public var environmentKey: String {
         switch self {
         case .ecr: return "ECR"
         case .sts: return "STS"
@@ -34,18 +34,4 @@ public enum AWSService: String, Sendable, CaseIterable {
 
     /// The SigV4 signing name.
     public var signingName: String { self == .ecr ? "ecr" : rawValue }
-
-    /// `AWS_ENDPOINT_URL_<SERVICE>`, then `AWS_ENDPOINT_URL`, then AWS's own endpoint.
-    public func endpoint(region: String, environment: AWSEnvironment) -> String {
-        if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() != "true" {
-            if let url = environment["AWS_ENDPOINT_URL_\(environmentKey)"] ?? environment["AWS_ENDPOINT_URL"] {
-                return url.hasSuffix("/") ? String(url.dropLast()) : url
-            }
-        }
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        switch self {
-        case .ecr: return "https://api.ecr.\(region).\(suffix)"
-        default: return "https://\(rawValue).\(region).\(suffix)"
-        }
-    }
 }

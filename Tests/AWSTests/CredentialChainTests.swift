@@ -186,12 +186,4 @@ import TestSupport
         environment.variables["AWS_REGION"] = nil
         #expect(throws: AWSConfigurationError.noRegion) { try AWSContext(environment: environment) }
     }
-
-    @Test func endpointsFollowTheStandardVariables() {
-        let environment = AWSEnvironment(variables: ["AWS_ENDPOINT_URL": "http://a:1", "AWS_ENDPOINT_URL_ECR": "http://e:2/"])
-        #expect(AWSService.ecr.endpoint(region: "us-east-1", environment: environment) == "http://e:2")
-        #expect(AWSService.sts.endpoint(region: "us-east-1", environment: environment) == "http://a:1")
-        #expect(AWSService.kms.endpoint(region: "eu-central-1", environment: AWSEnvironment(variables: [:])) == "https://kms.eu-central-1.amazonaws.com")
-        #expect(AWSService.ecr.endpoint(region: "cn-north-1", environment: AWSEnvironment(variables: [:])) == "https://api.ecr.cn-north-1.amazonaws.com.cn")
-    }
 }
