@@ -1,9 +1,14 @@
 import Foundation
 
-/// A server started for a test, stopped (SIGTERM, then SIGKILL) when released.
+/// A server started for a test, stopped (SIGTERM, then SIGKILL) when released, and never
+/// left running after the test process: it runs under `Tests/Servers/lifeline.py`, which
+/// stops it when the pipe this object holds closes, whether the test process exits, crashes
+/// or is killed.
 public final class ServerProcess: @unchecked Sendable {
     public let process: Process
     public let port: Int
+    /// The write end of the lifeline's stdin: closing it stops the server.
+    private let lifeline: Pipe
     private let logPath: String
     private let directory: TemporaryDirectory
 
@@ -23,12 +28,18 @@ public final class ServerProcess: @unchecked Sendable {
         logPath = directory.file("log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : try Tool.which(executable).orThrow(ToolError.missing(executable)))
-        process.arguments = arguments
-        if let environment { process.environment = environment }
+        let program = executable.contains("/") ? executable : try Tool.which(executable).orThrow(ToolError.missing(executable))
+        process.executableURL = URL(fileURLWithPath: try Tool.which("python3").orThrow(ToolError.missing("python3")))
+        process.arguments = [TestServers.script("lifeline.py"), program] + arguments
+        if var environment {
+            // The mark `.ci/test.sh` finds left-over servers of its run by.
+            environment[RunningServers.runMark] = ProcessInfo.processInfo.environment[RunningServers.runMark]
+            process.environment = environment
+        }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = log
-        process.standardInput = FileHandle.nullDevice
+        lifeline = Pipe()
+        process.standardInput = lifeline
         let stdout = Pipe()
         process.standardOutput = fixedPort == nil ? stdout : log
         try process.run()
@@ -46,12 +57,14 @@ public final class ServerProcess: @unchecked Sendable {
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// Closes the lifeline (the server gets SIGTERM, SIGKILL 2 s later) and waits; the
+    /// lifeline's whole process group is killed if it has not gone in 5 s.
     public func stop() {
+        try? lifeline.fileHandleForWriting.close()
         guard process.isRunning else { return }
-        process.terminate()
         let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 2, execute: watchdog)
+        let watchdog = DispatchWorkItem { RunningServers.killGroup(of: pid) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 5, execute: watchdog)
         process.waitUntilExit()
         watchdog.cancel()
     }
@@ -76,8 +89,8 @@ public final class ServerProcess: @unchecked Sendable {
                 return port
             }
         }
-        process.terminate()
-        throw ToolError.failed(process.executableURL?.path ?? "server", status: -1,
+        RunningServers.killGroup(of: process.processIdentifier)
+        throw ToolError.failed(process.arguments?.dropFirst().first ?? "server", status: -1,
                                output: "did not report READY: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
     }
 
@@ -88,8 +101,8 @@ public final class ServerProcess: @unchecked Sendable {
             guard process.isRunning else { break }
             usleep(100_000)
         }
-        process.terminate()
-        throw ToolError.failed(process.executableURL?.path ?? "server", status: -1,
+        RunningServers.killGroup(of: process.processIdentifier)
+        throw ToolError.failed(process.arguments?.dropFirst().first ?? "server", status: -1,
                                output: "did not listen on \(port): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
     }
 }
@@ -140,9 +153,14 @@ public enum TestServers {
 }
 
 /// Every server a test process started, stopped when the process exits, so servers shared
-/// by a whole suite (static) do not outlive the test run.
+/// by a whole suite (static) do not outlive the test run. (Should the process die without
+/// running exit handlers, the lifelines of `ServerProcess` still stop their servers.)
 enum RunningServers {
+    /// Set by `.ci/test.sh` to a value unique to the run, passed on to every server.
+    static let runMark = "ECR_PUBLISH_TEST_RUN"
+
     nonisolated(unsafe) private static var processes: [Process] = []
+    nonisolated(unsafe) private static var daemons: [Int32] = []
     private static let lock = NSLock()
     private static let installHandler: Void = {
         atexit {
@@ -157,8 +175,6 @@ enum RunningServers {
         lock.unlock()
     }
 
-    nonisolated(unsafe) private static var daemons: [Int32] = []
-
     /// A server that is not our child (a daemon), stopped by its process id.
     static func register(pid: Int32) {
         _ = installHandler
@@ -167,12 +183,27 @@ enum RunningServers {
         lock.unlock()
     }
 
+    /// SIGKILL to the process group a server (or its lifeline) leads; to the process alone
+    /// when it leads none, so nothing else is ever hit.
+    static func killGroup(of pid: Int32) {
+        guard pid > 0 else { return }
+        if getpgid(pid) == pid { kill(-pid, SIGKILL) } else { kill(pid, SIGKILL) }
+    }
+
+    /// SIGTERM to every server still running, SIGKILL to whatever is left a second later.
     static func stopAll() {
         lock.lock()
-        let all = processes
-        let pids = daemons
+        let pids = processes.filter(\.isRunning).map(\.processIdentifier) + daemons
         lock.unlock()
-        for process in all where process.isRunning { kill(process.processIdentifier, SIGTERM) }
         for pid in pids { kill(pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(1)
+        while Date() < deadline, pids.contains(where: { kill($0, 0) == 0 && !isZombie($0) }) { usleep(20_000) }
+        for pid in pids where kill(pid, 0) == 0 { killGroup(of: pid) }
+    }
+
+    private static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }
