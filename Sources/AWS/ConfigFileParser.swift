@@ -6,7 +6,8 @@ import Foundation
 ///
 /// - `[name]` starts a section; a `#` or `;` comment may follow the `]`, anything else is
 ///   an error (never a line whose keys would fall into the section above).
-/// - `key = value`; a `#` or `;` preceded by whitespace starts a comment in the value.
+/// - `key = value`; a `#` or `;` preceded by whitespace starts a comment in the value; a
+///   key with whitespace in it is ignored.
 /// - An indented line continues the property above it; under a property with an empty value
 ///   it is a sub-property `key = value` (kept as `parent.key`).
 /// - Whole-line comments start with `#` or `;`.
@@ -48,15 +49,18 @@ enum ConfigFileParser {
                 }
                 if current.isParent {
                     let (key, value) = try keyValue(trimmed, line: lineNumber)
+                    guard !current.key.contains(where: \.isWhitespace) else { continue }
                     sections[sections.count - 1].values["\(current.key).\(key)"] = value
-                } else {
+                } else if !current.key.contains(where: \.isWhitespace) {
                     sections[sections.count - 1].values[current.key, default: ""] += "\n" + trimmed
                 }
                 continue
             }
             let (key, value) = try keyValue(trimmed, line: lineNumber)
-            sections[sections.count - 1].values[key] = value
             property = (key, value.isEmpty)
+            // A name with whitespace in it is no property name: ignored, as by the SDKs.
+            guard !key.contains(where: \.isWhitespace) else { continue }
+            sections[sections.count - 1].values[key] = value
         }
         return sections
     }
