@@ -75,9 +75,15 @@ struct ProfileResolver: Sendable {
         guard config.profile(name) != nil else {
             throw CredentialError.invalid(source: source, detail: "no such profile (named by source_profile of '\(parent)')")
         }
-        if let keys = try staticKeys(of: name) { return keys }
-        guard !visited.contains(name), visited.count < Self.maximumChainLength else {
+        // A profile may name itself to have its role assumed with its own keys; any other
+        // return to a profile already on the chain is a loop, keys or not.
+        let selfReference = name == parent && visited.last == name
+        guard selfReference || !visited.contains(name), visited.count < Self.maximumChainLength else {
             throw CredentialError.invalid(source: source, detail: "source_profile chain loops or is too long: \((visited + [name]).joined(separator: " -> "))")
+        }
+        if let keys = try staticKeys(of: name) { return keys }
+        if selfReference {
+            throw CredentialError.invalid(source: source, detail: "it is its own source_profile but has no aws_access_key_id and aws_secret_access_key")
         }
         if assumesRole(name) { return try await assumeRole(of: name, visited: visited) }
         let profile = config.profile(name) ?? [:]
