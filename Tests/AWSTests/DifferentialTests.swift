@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 
 /// Issue #19's acceptance: every configuration of `DifferentialCase.all` resolved by the
-/// tool (the library, as `whoami` uses it) and by boto3 (`Tests/Servers/boto3_resolve.py`),
+/// tool (the library, and `ecr-publish whoami --json` where a call is made) and by boto3
+/// (`Tests/Servers/boto3_resolve.py`),
 /// both against one moto_server with signature checks, the loopback ECS and IMDSv2
 /// servers, compared on the identity that signed (STS GetCallerIdentity), the region and
 /// the ECR and STS endpoint hosts. Every secret either side signed with goes to the ledger.
@@ -108,6 +109,20 @@ import TestSupport
         return outcome
     }
 
+    /// `ecr-publish whoami --json` for a case: the command line resolves as the library does,
+    /// and prints no secret of the table.
+    static func whoamiOutcome(_ prepared: Prepared, world: World) throws -> DifferentialOutcome {
+        if prepared.scenario.unsignedCalls > 0 { try world.moto.allowNextUnsignedRequest() }
+        let arguments = ["whoami", "--json"] + (prepared.scenario.profile.map { ["--profile", $0] } ?? [])
+        let result = try Tool.run(Paths.executable, arguments, environment: prepared.environment, replacingEnvironment: true)
+        SecretScan.check(result, against: world.keys.values.map(\.secret))
+        guard result.status == 0,
+              let object = try? JSONSerialization.jsonObject(with: result.stdoutData) as? [String: String] else {
+            return DifferentialOutcome(failed: true, detail: "exit status \(result.status)")
+        }
+        return DifferentialOutcome(region: object["region"], identity: object["arn"].map(DifferentialOutcome.normalized), failed: false)
+    }
+
     static func boto3Outcomes(_ prepared: [Prepared], world: World) throws -> [DifferentialOutcome] {
         struct Input: Encodable {
             var name: String, environment: [String: String], profile: String?, call: Bool, unsignedCalls: Int, moto: String
@@ -142,6 +157,11 @@ import TestSupport
         var report: [String] = []
         for (index, item) in prepared.enumerated() {
             let tool = await Self.toolOutcome(item, world: world)
+            if item.scenario.call {
+                let whoami = try Self.whoamiOutcome(item, world: world)
+                #expect(whoami.failed == tool.failed && whoami.identity == tool.identity && (whoami.failed || whoami.region == tool.region),
+                        "\(item.scenario.name): whoami gives \(whoami), the library \(tool)")
+            }
             let agrees = tool.agrees(with: boto3[index])
             if let reason = item.scenario.difference {
                 #expect(!agrees, "\(item.scenario.name): marked as differing (\(reason)) but both give \(tool)")
