@@ -58,11 +58,12 @@ struct ProfileResolver: Sendable {
         case (nil, nil):
             throw CredentialError.invalid(source: source, detail: "role_arn needs source_profile, credential_source or web_identity_token_file")
         }
-        let session = profile["role_session_name"].flatMap(Self.nonEmpty) ?? "ecr-publish-\(Int(Date().timeIntervalSince1970))"
+        let session = try RoleParameters.sessionName(profile["role_session_name"], source: source)
+        let duration = try RoleParameters.durationSeconds(profile["duration_seconds"], source: source)
         do {
             return try await sts(StaticCredentialProvider(base)).assumeRole(
                 roleARN: role, sessionName: session, externalID: profile["external_id"].flatMap(Self.nonEmpty),
-                durationSeconds: profile["duration_seconds"].flatMap { Int($0) })
+                durationSeconds: duration)
         } catch let error as AWSServiceError {
             throw CredentialError.invalid(source: source, detail: "STS refused to assume \(role): \(error.code) \(error.message)")
         }

@@ -45,7 +45,7 @@ public struct WebIdentityCredentialSource: CredentialSource {
             .trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
             throw CredentialError.invalid(source: name, detail: "cannot read a token from \(tokenFile)")
         }
-        let session = sessionName ?? "ecr-publish-\(Int(Date().timeIntervalSince1970))"
+        let session = try RoleParameters.sessionName(sessionName, source: name)
         do {
             return .found(try await sts().assumeRoleWithWebIdentity(roleARN: roleARN, sessionName: session, token: token))
         } catch let error as AWSServiceError {
