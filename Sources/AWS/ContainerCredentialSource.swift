@@ -31,8 +31,8 @@ public struct ContainerCredentialSource: CredentialSource {
         }
         var request = HTTPRequest(method: "GET", url: url)
         if let file = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] {
-            guard let token = try? String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) else {
-                throw CredentialError.invalid(source: name, detail: "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+            guard let token = BoundedFile.token(file) else {
+                throw CredentialError.invalid(source: name, detail: "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (missing, empty, not UTF-8 or over 64 KiB)")
             }
             request.headers.set("Authorization", token)
         } else if let token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] {

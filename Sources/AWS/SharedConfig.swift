@@ -41,19 +41,16 @@ public struct SharedConfig: Sendable {
 
     /// The sections of `path`, nil when there is no such file.
     private static func read(_ path: String) throws(AWSConfigurationError) -> [ConfigFileParser.Section]? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        let data: Data
+        let text: String
         do {
-            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+            text = try BoundedFile.text(path, limit: maximumFileSize)
         } catch {
-            throw .invalidConfigFile(path: path, line: nil, detail: "cannot be read (\(error.localizedDescription))")
-        }
-        guard data.count <= maximumFileSize else {
-            throw .invalidConfigFile(path: path, line: nil, detail: "is larger than \(maximumFileSize >> 20) MiB")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .invalidConfigFile(path: path, line: nil, detail: "is not UTF-8 text")
+            switch error {
+            case .missing: return nil
+            case .unreadable(let reason): throw .invalidConfigFile(path: path, line: nil, detail: "cannot be read (\(reason))")
+            case .tooLarge: throw .invalidConfigFile(path: path, line: nil, detail: "is larger than \(maximumFileSize >> 20) MiB")
+            case .notText: throw .invalidConfigFile(path: path, line: nil, detail: "is not UTF-8 text")
+            }
         }
         do {
             return try ConfigFileParser.parse(text)

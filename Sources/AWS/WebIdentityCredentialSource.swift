@@ -41,9 +41,8 @@ public struct WebIdentityCredentialSource: CredentialSource {
             throw CredentialError.invalid(source: name, detail: "a token file is set but no role ARN (AWS_ROLE_ARN)")
         }
         // Read on every refresh: the token file is rotated by the platform.
-        guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-            throw CredentialError.invalid(source: name, detail: "cannot read a token from \(tokenFile)")
+        guard let token = BoundedFile.token(tokenFile) else {
+            throw CredentialError.invalid(source: name, detail: "cannot read a token from \(tokenFile) (missing, empty, not UTF-8 or over 64 KiB)")
         }
         let session = try RoleParameters.sessionName(sessionName, source: name)
         do {

@@ -115,6 +115,21 @@ import TestSupport
         #expect(config.services["local"]?["ecr.endpoint_url"] == "http://127.0.0.1:1")
     }
 
+    @Test func oversizedTokenFilesAreRefused() async throws {
+        let home = try TemporaryDirectory()
+        try String(repeating: "x", count: 65 << 10).write(toFile: home.file("token"), atomically: true, encoding: .utf8)
+        var variables = AWSTestEnvironment.clean(home: home.path)
+        variables["AWS_REGION"] = "us-east-1"
+        variables["AWS_WEB_IDENTITY_TOKEN_FILE"] = home.file("token")
+        variables["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/oidc"
+        let context = try AWSContext(environment: AWSEnvironment(variables: variables))
+        await #expect {
+            try await context.credentials.credentials()
+        } throws: { error in
+            String(describing: error).contains("over 64 KiB")
+        }
+    }
+
     @Test func oversizedFilesAreRefused() throws {
         let big = "[default]\n" + String(repeating: "# padding padding padding padding\n", count: 40_000)
         #expect(throws: AWSConfigurationError.self) { try Self.load(config: big) }
