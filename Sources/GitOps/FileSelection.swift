@@ -36,8 +36,9 @@ struct FileSelection {
             matchedAny = true
             guard !edits.edits.isEmpty else { continue }
             let updated = TextEdit.apply(edits.edits, to: bytes)
-            // The edit must leave valid YAML behind.
-            _ = try SourceText(path: path, bytes: updated)
+            // The edit must leave valid YAML behind, equal to the original but for the pin.
+            try ResultCheck(original: source, changes: edits.edits.flatMap(\.changes))
+                .verify(SourceText(path: path, bytes: updated))
             plan.changed.append(Changed(path: path, bytes: updated))
             plan.changes += edits.edits.map(\.summary)
         }

@@ -59,7 +59,8 @@ struct FluxMarkerEditor {
             guard value != scalar.string else { continue }
             result.add(TextEdit(
                 range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: scalar.style),
-                summary: "\(source.path):\(marker.line) \(marker.policy)\(marker.field.map { ":\($0)" } ?? "") \(scalar.string) -> \(value)"))
+                summary: "\(source.path):\(marker.line) \(marker.policy)\(marker.field.map { ":\($0)" } ?? "") \(scalar.string) -> \(value)",
+                changes: [.set(.init(scalar: scalar), to: value)]))
         }
     }
 

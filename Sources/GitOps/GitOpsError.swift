@@ -11,6 +11,11 @@ public enum GitOpsError: Error, Equatable, CustomStringConvertible {
     /// A value that should be changed cannot be edited without reformatting (block scalar,
     /// multi-line, anchors).
     case uneditableValue(file: String, line: Int, detail: String)
+    /// The edited file would not parse to the original with only the pinned values changed
+    /// (the check that guards against an edit damaging its neighbours).
+    case unintendedChange(file: String, line: Int?, detail: String)
+    /// A file too large, too deeply nested or with aliases expanding too far to be read safely.
+    case unsafeYAML(file: String, line: Int?, detail: String)
     /// A git command failed.
     case git(command: String, status: Int32, output: String)
     /// The git server refused the credentials (or asked for some and none were given).
@@ -34,6 +39,10 @@ public enum GitOpsError: Error, Equatable, CustomStringConvertible {
             return "refusing path '\(path)': it leaves the GitOps repository"
         case .uneditableValue(let file, let line, let detail):
             return "\(file):\(line): \(detail); change it to a plain or quoted one-line value. Nothing was committed."
+        case .unintendedChange(let file, let line, let detail):
+            return "\(file)\(line.map { ":\($0)" } ?? ""): the edit would change more than the image: \(detail). Edit this file by hand (and please report the construct). Nothing was committed."
+        case .unsafeYAML(let file, let line, let detail):
+            return "\(file)\(line.map { ":\($0)" } ?? ""): refusing to read the file: \(detail). Nothing was committed."
         case .git(let command, let status, let output):
             return "git \(command) failed (status \(status)): \(output)"
         case .authentication(let detail):

@@ -67,6 +67,7 @@ struct HelmValuesEditor {
         let style: Node.Scalar.Style = value.isEmpty && scalar.style == .plain ? .doubleQuoted : scalar.style
         result.add(TextEdit(
             range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: style),
-            summary: "\(source.path):\(scalar.mark?.line ?? 0) \(role) \(scalar.string) -> \(value)"))
+            summary: "\(source.path):\(scalar.mark?.line ?? 0) \(role) \(scalar.string) -> \(value)",
+            changes: [.set(.init(scalar: scalar), to: value)]))
     }
 }

@@ -37,9 +37,9 @@ struct KustomizationEditor {
     }
 
     private func apply(to entry: Node, into result: inout FileEdits) throws {
-        guard case .mapping(let mapping) = entry else { return }
-        let keys = mapping.map { $0.key }
-        guard let firstKey = keys.first?.scalar?.mark else { return }
+        guard case .mapping(let mapping) = entry, let position = ValueChange.Position(of: entry),
+              let firstKey = mapping.first?.key.scalar?.mark else { return }
+        var added: [(key: String, value: String)] = []
         for (key, value) in wanted {
             let existing = mapping.first { $0.key.scalar?.string == key }
             switch (existing, value) {
@@ -47,16 +47,37 @@ struct KustomizationEditor {
                 guard let scalar = pair.value.scalar, scalar.string != value else { continue }
                 result.add(TextEdit(
                     range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: scalar.style),
-                    summary: "\(source.path):\(scalar.mark?.line ?? 0) \(key) \(scalar.string) -> \(value)"))
+                    summary: "\(source.path):\(scalar.mark?.line ?? 0) \(key) \(scalar.string) -> \(value)",
+                    changes: [.set(.init(scalar: scalar), to: value)]))
             case (nil, let value?):
-                let lastLine = mapping.compactMap { $0.value.mark?.line ?? $0.key.mark?.line }.max() ?? firstKey.line
-                result.add(try insertion(after: lastLine, indent: firstKey.column - 1, text: "\(key): \(value)"))
+                added.append((key, value))
             case (let pair?, nil):
-                guard let line = pair.key.scalar?.mark?.line else { continue }
-                result.add(try deletion(ofLine: line, key: key))
+                result.add(try deletion(of: pair, key: key, in: mapping))
             case (nil, nil):
                 continue
             }
+        }
+        guard !added.isEmpty else { return }
+        try requireBlock(mapping)
+        // One insertion for all new keys: two at one offset would be one too many.
+        var edit = try insertion(after: lastLine(of: mapping), indent: firstKey.column - 1,
+                                 text: added.map { "\($0.key): \($0.value)" }.joined(separator: "\n"))
+        edit.changes = added.map { .add(to: position, key: $0.key, value: ValueChange.string($0.value)) }
+        result.add(edit)
+    }
+
+    /// The last line of a mapping's text: the line of its last value, and the lines
+    /// indented deeper that continue it.
+    private func lastLine(of mapping: Node.Mapping) -> Int {
+        guard let last = mapping.reversed().first, let key = last.key.mark else { return mapping.mark?.line ?? 1 }
+        return source.lastLine(continuing: last.value.mark?.line ?? key.line, deeperThan: key.column - 1)
+    }
+
+    private func requireBlock(_ mapping: Node.Mapping) throws {
+        guard mapping.style != .flow else {
+            throw GitOpsError.uneditableValue(
+                file: source.path, line: mapping.mark?.line ?? 0,
+                detail: "the images: entry is a flow mapping ({...}) that needs a new key; write it as a block mapping")
         }
     }
 
@@ -64,11 +85,15 @@ struct KustomizationEditor {
         let fields = [("name", pin.image.name)] + wanted.compactMap { pair in pair.value.map { (pair.key, $0) } }
         if case .sequence(let images)? = document[key: "images"], let last = images.last, case .mapping(let mapping) = last,
            let firstKey = mapping.first?.key.scalar?.mark {
+            try requireBlock(mapping)
             let indent = firstKey.column - 1
-            let lastLine = mapping.compactMap { $0.value.mark?.line }.max() ?? firstKey.line
             var lines = [String(repeating: " ", count: max(0, indent - 2)) + "- \(fields[0].0): \(fields[0].1)"]
             lines += fields.dropFirst().map { String(repeating: " ", count: indent) + "\($0.0): \($0.1)" }
-            result.add(try insertion(after: lastLine, indent: 0, text: lines.joined(separator: newline)))
+            var edit = try insertion(after: lastLine(of: mapping), indent: 0, text: lines.joined(separator: "\n"))
+            if let images = document[key: "images"], let position = ValueChange.Position(of: images) {
+                edit.changes = [.append(to: position, item: ValueChange.mapping(fields))]
+            }
+            result.add(edit)
         } else if document[key: "images"] == nil {
             var lines = ["images:", "- \(fields[0].0): \(fields[0].1)"]
             lines += fields.dropFirst().map { "  \($0.0): \($0.1)" }
@@ -76,7 +101,10 @@ struct KustomizationEditor {
             let needsNewline = end > 0 && source.bytes[end - 1] != UInt8(ascii: "\n")
             result.add(TextEdit(
                 range: end..<end, replacement: (needsNewline ? newline : "") + lines.joined(separator: newline) + newline,
-                summary: "\(source.path) images: added \(pin.image.name)"))
+                summary: "\(source.path) images: added \(pin.image.name)",
+                changes: ValueChange.Position(of: document).map {
+                    [.add(to: $0, key: "images", value: .sequence(Node.Sequence([ValueChange.mapping(fields)])))]
+                } ?? []))
         } else {
             throw GitOpsError.uneditableValue(file: source.path, line: document[key: "images"]?.mark?.line ?? 0,
                                               detail: "the images: list is not a block list of mappings")
@@ -91,17 +119,27 @@ struct KustomizationEditor {
         let endOfLine = line < source.lineStarts.count ? source.lineStarts[line] - 1 : source.bytes.count
         let position = endOfLine > 0 && source.bytes[max(0, endOfLine - 1)] == UInt8(ascii: "\r") ? endOfLine - 1 : endOfLine
         let padded = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { String(repeating: " ", count: indent) + $0 }.joined(separator: "\n")
-        return TextEdit(range: position..<position, replacement: newline + padded, summary: "\(source.path):\(line + 1) added \(text.trimmingCharacters(in: .whitespaces))")
+            .map { String(repeating: " ", count: indent) + $0 }.joined(separator: newline)
+        return TextEdit(range: position..<position, replacement: newline + padded,
+                        summary: "\(source.path):\(line + 1) added \(text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\n", with: ", "))",
+                        changes: [])
     }
 
-    private func deletion(ofLine line: Int, key: String) throws -> TextEdit {
+    /// Removes a `key: value` pair, with the lines that continue its value.
+    private func deletion(of pair: (key: Node, value: Node), key: String, in mapping: Node.Mapping) throws -> TextEdit {
+        guard let mark = pair.key.mark else {
+            throw GitOpsError.uneditableValue(file: source.path, line: 0, detail: "\(key) without a position")
+        }
+        try requireBlock(mapping)
+        let line = mark.line
         let start = source.lineStarts[line - 1]
-        let end = line < source.lineStarts.count ? source.lineStarts[line] : source.bytes.count
-        let content = String(decoding: source.bytes[start..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let content = String(decoding: source.line(line), as: UTF8.self).trimmingCharacters(in: .whitespaces)
         guard content.hasPrefix(key + ":") else {
             throw GitOpsError.uneditableValue(file: source.path, line: line, detail: "\(key) shares its line with other fields")
         }
-        return TextEdit(range: start..<end, replacement: "", summary: "\(source.path):\(line) removed \(key)")
+        let last = source.lastLine(continuing: pair.value.mark?.line ?? line, deeperThan: mark.column - 1)
+        let end = last < source.lineStarts.count ? source.lineStarts[last] : source.bytes.count
+        return TextEdit(range: start..<end, replacement: "", summary: "\(source.path):\(line) removed \(key)",
+                        changes: [.remove(keyAt: .init(scalar: pair.key.scalar ?? Node.Scalar(key)))])
     }
 }

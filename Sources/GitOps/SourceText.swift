@@ -41,6 +41,25 @@ struct SourceText {
         return bytes[start..<max(start, end)]
     }
 
+    /// The last line of a value starting on `line` whose key is indented `indent` columns:
+    /// the following lines indented deeper continue it (and blank lines between them).
+    func lastLine(continuing line: Int, deeperThan indent: Int) -> Int {
+        var last = line
+        var next = line + 1
+        while next <= lineStarts.count {
+            let text = self.line(next)
+            let spaces = text.prefix { $0 == UInt8(ascii: " ") }.count
+            if text.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                next += 1  // blank: part of the value only if a deeper line follows
+                continue
+            }
+            guard spaces > indent else { break }
+            last = next
+            next += 1
+        }
+        return last
+    }
+
     /// The byte range of a one-line scalar's text as written (quotes included), checked to
     /// decode to the scalar's value.
     func span(of scalar: Node.Scalar) throws -> Range<Int> {

@@ -4,6 +4,8 @@ struct TextEdit: Equatable {
     var replacement: String
     /// What the edit does, for the report (`deploy.yaml:12 image: a -> b`).
     var summary: String
+    /// What the edit does to the parsed document (checked after editing).
+    var changes: [ValueChange]
 
     /// Applies edits (non-overlapping) to `bytes`; untouched bytes stay exactly as they were.
     static func apply(_ edits: [TextEdit], to bytes: [UInt8]) -> [UInt8] {

@@ -43,6 +43,7 @@ struct WorkloadEditor {
         let range = try source.span(of: scalar)
         result.add(TextEdit(
             range: range, replacement: SourceText.quoted(value, like: scalar.style),
-            summary: "\(source.path):\(scalar.mark?.line ?? 0) image \(scalar.string) -> \(value)"))
+            summary: "\(source.path):\(scalar.mark?.line ?? 0) image \(scalar.string) -> \(value)",
+            changes: [.set(.init(scalar: scalar), to: value)]))
     }
 }
