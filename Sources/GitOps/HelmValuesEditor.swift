@@ -63,10 +63,8 @@ struct HelmValuesEditor {
 
     private func set(_ scalar: Node.Scalar, to value: String, role: String, into result: inout FileEdits) throws {
         guard scalar.string != value else { return }
-        // An empty plain value would read as null: quote it.
-        let style: Node.Scalar.Style = value.isEmpty && scalar.style == .plain ? .doubleQuoted : scalar.style
         result.add(TextEdit(
-            range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: style),
+            range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: scalar.style),
             summary: "\(source.path):\(scalar.mark?.line ?? 0) \(role) \(scalar.string) -> \(value)",
             changes: [.set(.init(scalar: scalar), to: value)]))
     }

@@ -61,7 +61,7 @@ struct KustomizationEditor {
         try requireBlock(mapping)
         // One insertion for all new keys: two at one offset would be one too many.
         var edit = try insertion(after: lastLine(of: mapping), indent: firstKey.column - 1,
-                                 text: added.map { "\($0.key): \($0.value)" }.joined(separator: "\n"))
+                                 text: added.map { "\($0.key): \(SourceText.quoted($0.value, like: .plain))" }.joined(separator: "\n"))
         edit.changes = added.map { .add(to: position, key: $0.key, value: ValueChange.string($0.value)) }
         result.add(edit)
     }
@@ -83,20 +83,21 @@ struct KustomizationEditor {
 
     private func addEntry(to document: Node, into result: inout FileEdits) throws {
         let fields = [("name", pin.image.name)] + wanted.compactMap { pair in pair.value.map { (pair.key, $0) } }
+        let written = fields.map { ($0.0, SourceText.quoted($0.1, like: .plain)) }
         if case .sequence(let images)? = document[key: "images"], let last = images.last, case .mapping(let mapping) = last,
            let firstKey = mapping.first?.key.scalar?.mark {
             try requireBlock(mapping)
             let indent = firstKey.column - 1
-            var lines = [String(repeating: " ", count: max(0, indent - 2)) + "- \(fields[0].0): \(fields[0].1)"]
-            lines += fields.dropFirst().map { String(repeating: " ", count: indent) + "\($0.0): \($0.1)" }
+            var lines = [String(repeating: " ", count: max(0, indent - 2)) + "- \(written[0].0): \(written[0].1)"]
+            lines += written.dropFirst().map { String(repeating: " ", count: indent) + "\($0.0): \($0.1)" }
             var edit = try insertion(after: lastLine(of: mapping), indent: 0, text: lines.joined(separator: "\n"))
             if let images = document[key: "images"], let position = ValueChange.Position(of: images) {
                 edit.changes = [.append(to: position, item: ValueChange.mapping(fields))]
             }
             result.add(edit)
         } else if document[key: "images"] == nil {
-            var lines = ["images:", "- \(fields[0].0): \(fields[0].1)"]
-            lines += fields.dropFirst().map { "  \($0.0): \($0.1)" }
+            var lines = ["images:", "- \(written[0].0): \(written[0].1)"]
+            lines += written.dropFirst().map { "  \($0.0): \($0.1)" }
             let end = source.bytes.count
             let needsNewline = end > 0 && source.bytes[end - 1] != UInt8(ascii: "\n")
             result.add(TextEdit(

@@ -114,13 +114,22 @@ struct SourceText {
         return offset..<end
     }
 
-    /// `value` written in the same style as the scalar it replaces.
+    /// `value` written in the same style as the scalar it replaces; a plain value that would
+    /// not load back as this string (`1.10`, `7284872`, `true`, `null`, ``) is double-quoted.
     static func quoted(_ value: String, like style: Node.Scalar.Style) -> String {
         switch style {
         case .singleQuoted: return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
         case .doubleQuoted: return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        default: return value
+        default: return loadsAsString(value) ? value : quoted(value, like: .doubleQuoted)
         }
+    }
+
+    /// Whether `value` written plain reads back as the same string, under YAML 1.1 (which
+    /// Kubernetes and Helm use: `y`, `no`, `on`, `0x1F`, `1e3` and `1:20` are not strings).
+    static func loadsAsString(_ value: String) -> Bool {
+        guard !["y", "Y", "n", "N"].contains(value), value.allSatisfy({ !$0.isNewline }),
+              let node = try? Yams.compose(yaml: value), case .scalar(let scalar) = node else { return false }
+        return scalar.string == value && node.tag.rawValue == Tag.Name.str.rawValue
     }
 
     static func unquote(_ written: String, style: Node.Scalar.Style) -> String {
