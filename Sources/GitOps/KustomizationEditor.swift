@@ -60,17 +60,10 @@ struct KustomizationEditor {
         guard !added.isEmpty else { return }
         try requireBlock(mapping)
         // One insertion for all new keys: two at one offset would be one too many.
-        var edit = try insertion(after: lastLine(of: mapping), indent: firstKey.column - 1,
+        var edit = try insertion(after: source.lastLine(of: mapping), indent: firstKey.column - 1,
                                  text: added.map { "\($0.key): \(SourceText.quoted($0.value, like: .plain))" }.joined(separator: "\n"))
         edit.changes = added.map { .add(to: position, key: $0.key, value: ValueChange.string($0.value)) }
         result.add(edit)
-    }
-
-    /// The last line of a mapping's text: the line of its last value, and the lines
-    /// indented deeper that continue it.
-    private func lastLine(of mapping: Node.Mapping) -> Int {
-        guard let last = mapping.reversed().first, let key = last.key.mark else { return mapping.mark?.line ?? 1 }
-        return source.lastLine(continuing: last.value.mark?.line ?? key.line, deeperThan: key.column - 1)
     }
 
     private func requireBlock(_ mapping: Node.Mapping) throws {
@@ -90,7 +83,7 @@ struct KustomizationEditor {
             let indent = firstKey.column - 1
             var lines = [String(repeating: " ", count: max(0, indent - 2)) + "- \(written[0].0): \(written[0].1)"]
             lines += written.dropFirst().map { String(repeating: " ", count: indent) + "\($0.0): \($0.1)" }
-            var edit = try insertion(after: lastLine(of: mapping), indent: 0, text: lines.joined(separator: "\n"))
+            var edit = try insertion(after: source.lastLine(of: mapping), indent: 0, text: lines.joined(separator: "\n"))
             if let images = document[key: "images"], let position = ValueChange.Position(of: images) {
                 edit.changes = [.append(to: position, item: ValueChange.mapping(fields))]
             }

@@ -8,7 +8,7 @@ struct ManifestEditor {
     let options: EditOptions
 
     func edits(for source: SourceText) throws -> FileEdits {
-        var result = FileEdits(path: source.path)
+        var result = FileEdits(path: source.path, lineStarts: source.lineStarts)
         try FluxMarkerEditor(source: source, pin: pin, policy: options.fluxPolicy).edit(source.documents, into: &result)
         let fileName = source.path.split(separator: "/").last.map(String.init) ?? source.path
         let isKustomizationFile = ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains(fileName)

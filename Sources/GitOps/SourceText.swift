@@ -60,6 +60,13 @@ struct SourceText {
         return last
     }
 
+    /// The last line of a block mapping's text: the line of its last value, and the lines
+    /// indented deeper that continue it.
+    func lastLine(of mapping: Node.Mapping) -> Int {
+        guard let last = mapping.reversed().first, let key = last.key.mark else { return mapping.mark?.line ?? 1 }
+        return lastLine(continuing: last.value.mark?.line ?? key.line, deeperThan: key.column - 1)
+    }
+
     /// The byte range of a one-line scalar's text as written (quotes included), checked to
     /// decode to the scalar's value.
     func span(of scalar: Node.Scalar) throws -> Range<Int> {
