@@ -1,3 +1,5 @@
+import OCI
+
 /// How the editors find the image in files that are not Kubernetes workloads.
 public struct EditOptions: Sendable, Equatable {
     /// Helm values key paths (`--gitops-helm-key ROLE=dotted.path`). Empty: every mapping
@@ -9,6 +11,9 @@ public struct EditOptions: Sendable, Equatable {
     /// The Flux image policy (`namespace:name`) whose setter markers name this image; when
     /// nil, policies whose full-image marker already names the repository are used.
     public var fluxPolicy: String?
+    /// Repositories whose references the image replaces (`--gitops-match`): their registry
+    /// and repository are rewritten as well as tag and digest (`nginx` to ECR).
+    public var replacing: [ImageReference] = []
 
     public init() {}
 }

@@ -64,16 +64,17 @@ struct FileSelection {
         return relative
     }
 
-    /// YAML files under the directory that mention the repository (or carry Flux markers).
+    /// YAML files under the directory that mention one of the repositories (or carry Flux markers).
     private func scan() throws -> [String] {
         let start = try configuration.directory.map { try checkedDirectory($0) } ?? ""
         var found: [String] = []
         let base = start.isEmpty ? root : root + "/" + start
         guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [] }
-        let needles = [pin.image.repository, "$imagepolicy"].map { Array($0.utf8) }
+        let needles = (ImageMatch(pin: pin, replacing: configuration.editOptions.replacing).needles + ["$imagepolicy"]).map { Array($0.utf8) }
         while let relative = enumerator.nextObject() as? String {
             if relative == ".git" || relative.hasPrefix(".git/") { enumerator.skipDescendants(); continue }
-            guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") || relative.hasSuffix("/Kustomization") else { continue }
+            guard relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") || relative == "Kustomization"
+                    || relative.hasSuffix("/Kustomization") else { continue }
             let path = start.isEmpty ? relative : start + "/" + relative
             let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + path)
             guard attributes?[.type] as? FileAttributeType == .typeRegular else { continue }

@@ -9,8 +9,15 @@ import Yams
 /// with a policy given (`--gitops-flux-policy`) they only edit the mappings holding its markers.
 struct FluxMarkerEditor {
     let source: SourceText
-    let pin: ImagePin
+    let match: ImageMatch
     let policy: String?
+    private var pin: ImagePin { match.pin }
+
+    init(source: SourceText, match: ImageMatch, policy: String?) {
+        self.source = source
+        self.match = match
+        self.policy = policy
+    }
 
     struct Marker {
         /// The line of the value the marker is for.
@@ -88,7 +95,7 @@ struct FluxMarkerEditor {
     /// Whether a marked value names the image: a whole reference or name, or a tag or digest
     /// beside the image's name (a kustomize entry, a Helm image mapping).
     private func namesImage(_ value: Value, field: String?) -> Bool {
-        let named = { (text: String?) in text.flatMap(ImageReference.init(parsing:))?.sameRepository(as: pin.image) == true }
+        let named = { (text: String?) in text.flatMap(match.kind(of:)) != nil }
         if field == nil || field == "name" { return named(value.scalar.string) }
         guard let parent = value.parent.map(Node.mapping) else { return false }
         let registry = parent[key: "registry"]?.scalar?.string

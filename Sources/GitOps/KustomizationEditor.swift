@@ -1,25 +1,31 @@
 import OCI
 import Yams
 
-/// kustomization.yaml `images:` entries, with kustomize's semantics: an entry whose `name`
-/// (or `newName`) is the image's repository gets `newTag` and/or `digest` as the pin mode
-/// says (kustomize renders `newName:newTag@digest` when both are set), and the field the
-/// mode does not use is removed so a stale value cannot win.
+/// kustomization.yaml `images:` entries, with kustomize's semantics: an entry that renders
+/// the image's repository (its `newName`, else its `name`) gets `newTag` and/or `digest` as
+/// the pin mode says (kustomize renders `newName:newTag@digest` when both are set), and the
+/// field the mode does not use is removed so a stale value cannot win. An entry for a
+/// repository the image replaces (`--gitops-match`) gets `newName` too.
 struct KustomizationEditor {
     let source: SourceText
-    let pin: ImagePin
+    let match: ImageMatch
     let addMissing: Bool
+    private var pin: ImagePin { match.pin }
+
+    init(source: SourceText, match: ImageMatch, addMissing: Bool) {
+        self.source = source
+        self.match = match
+        self.addMissing = addMissing
+    }
 
     func edit(_ document: Node, into result: inout FileEdits) throws {
         var found = false
         if case .sequence(let images)? = document[key: "images"] {
             for entry in images {
-                guard case .mapping = entry else { continue }
-                let names = [entry[key: "name"], entry[key: "newName"]].compactMap { $0?.scalar?.string }
-                guard names.contains(where: { ImageReference(parsing: $0)?.sameRepository(as: pin.image) == true }) else { continue }
+                guard case .mapping = entry, let kind = kind(of: entry, into: &result) else { continue }
                 found = true
                 result.matched = true
-                try apply(to: entry, into: &result)
+                try apply(to: entry, renamed: kind == .replaced, into: &result)
             }
         }
         if !found && addMissing {
@@ -28,19 +34,32 @@ struct KustomizationEditor {
         }
     }
 
-    private var wanted: [(key: String, value: String?)] {
+    /// How an entry matches: by the image it renders; an entry sending the image's name to
+    /// another repository is not the image's. A repository it replaces matches by either name.
+    private func kind(of entry: Node, into result: inout FileEdits) -> ImageMatch.Kind? {
+        let name = entry[key: "name"]?.scalar?.string, newName = entry[key: "newName"]?.scalar?.string
+        if let rendered = newName ?? name, match.kind(of: rendered) == .image { return .image }
+        if [name, newName].contains(where: { $0.flatMap(match.kind(of:)) == .replaced }) { return .replaced }
+        if let name, let newName, match.kind(of: name) == .image {
+            result.warnings.append("\(source.path):\(entry.mark?.line ?? 0): the images: entry for \(name) renders \(newName); left unchanged")
+        }
+        return nil
+    }
+
+    private func wanted(renamed: Bool) -> [(key: String, value: String?)] {
+        let name: [(key: String, value: String?)] = renamed ? [("newName", pin.image.name)] : []
         switch pin.mode {
-        case .tag: return [("newTag", pin.tag), ("digest", nil)]
-        case .digest: return [("newTag", nil), ("digest", pin.digest.description)]
-        case .tagAndDigest: return [("newTag", pin.tag), ("digest", pin.digest.description)]
+        case .tag: return name + [("newTag", pin.tag), ("digest", nil)]
+        case .digest: return name + [("newTag", nil), ("digest", pin.digest.description)]
+        case .tagAndDigest: return name + [("newTag", pin.tag), ("digest", pin.digest.description)]
         }
     }
 
-    private func apply(to entry: Node, into result: inout FileEdits) throws {
+    private func apply(to entry: Node, renamed: Bool, into result: inout FileEdits) throws {
         guard case .mapping(let mapping) = entry, let position = ValueChange.Position(of: entry),
               let firstKey = mapping.first?.key.scalar?.mark else { return }
         var added: [(key: String, value: String)] = []
-        for (key, value) in wanted {
+        for (key, value) in wanted(renamed: renamed) {
             let existing = mapping.first { $0.key.scalar?.string == key }
             switch (existing, value) {
             case (let pair?, let value?):
@@ -75,7 +94,7 @@ struct KustomizationEditor {
     }
 
     private func addEntry(to document: Node, into result: inout FileEdits) throws {
-        let fields = [("name", pin.image.name)] + wanted.compactMap { pair in pair.value.map { (pair.key, $0) } }
+        let fields = [("name", pin.image.name)] + wanted(renamed: false).compactMap { pair in pair.value.map { (pair.key, $0) } }
         let written = fields.map { ($0.0, SourceText.quoted($0.1, like: .plain)) }
         if case .sequence(let images)? = document[key: "images"], let last = images.last, case .mapping(let mapping) = last,
            let firstKey = mapping.first?.key.scalar?.mark {

@@ -4,10 +4,16 @@ import Yams
 /// Kubernetes workloads: every `image:` of a `containers`, `initContainers` or
 /// `ephemeralContainers` list anywhere in the object (Deployment, StatefulSet, DaemonSet,
 /// Job, CronJob, Pod, and custom resources with pod templates), when it names the image's
-/// repository, gets the pinned reference.
+/// repository (or one it replaces), gets the pinned reference.
 struct WorkloadEditor {
     let source: SourceText
-    let pin: ImagePin
+    let match: ImageMatch
+    private var pin: ImagePin { match.pin }
+
+    init(source: SourceText, match: ImageMatch) {
+        self.source = source
+        self.match = match
+    }
 
     func edit(_ document: Node, into result: inout FileEdits) throws {
         try visit(document, into: &result)
@@ -32,13 +38,17 @@ struct WorkloadEditor {
     }
 
     private func editContainer(_ container: Node, into result: inout FileEdits) throws {
-        guard let scalar = container[key: "image"]?.scalar,
-              let current = ImageReference(parsing: scalar.string), current.sameRepository(as: pin.image) else { return }
+        guard let scalar = container[key: "image"]?.scalar, let current = ImageReference(parsing: scalar.string),
+              let kind = match.kind(of: current) else { return }
         result.matched = true
-        // Keep the spelling of the name as written (registry case, etc.).
-        let name = String(scalar.string.prefix(while: { $0 != "@" }))
-        let bare = current.tag.map { String(name.dropLast($0.count + 1)) } ?? name
-        let value = bare + pin.suffix
+        let value: String
+        if kind == .image {
+            // Keep the spelling of the name as written (registry case, etc.).
+            let name = String(scalar.string.prefix(while: { $0 != "@" }))
+            value = (current.tag.map { String(name.dropLast($0.count + 1)) } ?? name) + pin.suffix
+        } else {
+            value = pin.reference
+        }
         guard value != scalar.string else { return }
         let range = try source.span(of: scalar)
         result.add(TextEdit(

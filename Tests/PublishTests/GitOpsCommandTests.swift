@@ -29,6 +29,19 @@ import TestSupport
         #expect(try remote.lastCommit() == "Bot <bot@example.com>\nrelease v2\n\n")
     }
 
+    /// Moving an image to ECR: the repository scan finds Docker Hub short names, and
+    /// `--gitops-match` rewrites them to the published image.
+    @Test func matchMovesDockerHubImagesToTheRepository() throws {
+        let deployment = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: nginx:1.25\n  - image: redis:7\n"
+        let remote = try GitRemote(files: ["apps/web.yaml": deployment, "apps/kustomization.yaml": "resources:\n- web.yaml\n"])
+        let result = try Self.run([
+            "gitops", "update", "--image", "\(Self.registry)/team/app:v2@\(Self.digest)", "--gitops-repo", remote.path,
+            "--gitops-match", "docker.io/library/nginx",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try remote.show("apps/web.yaml") == deployment.replacingOccurrences(of: "nginx:1.25", with: "\(Self.registry)/team/app:v2@\(Self.digest)"))
+    }
+
     @Test func noPushWritesThePatch() throws {
         let remote = try GitRemote(files: ["values.yaml": Self.values])
         let output = try TemporaryDirectory("patch")
@@ -69,6 +82,7 @@ import TestSupport
         (["--gitops-file", "x.yaml"], 2),
         (["--gitops-repo", "REMOTE", "--gitops-file", "nothing-here.yaml"], 2),
         (["--gitops-repo", "REMOTE", "--gitops-helm-key", "colour=a.b"], 2),
+        (["--gitops-repo", "REMOTE", "--gitops-match", "nginx:1.25"], 2),
         (["--gitops-repo", "REMOTE", "--gitops-token-env", "NOT_SET_ANYWHERE"], 2),
         (["--gitops-repo", "https://user:hunter2@example.invalid/repo.git"], 2),
     ]

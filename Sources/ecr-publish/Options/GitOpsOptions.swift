@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitOps
+import OCI
 import Publish
 
 extension PinMode: ExpressibleByArgument {}
@@ -46,6 +47,11 @@ struct GitOpsOptions: ParsableArguments {
         "A Helm values key path for a role (repeatable): image, registry, repository, tag or digest, e.g. tag=app.image.tag.",
         valueName: "role=path"))
     var helmKeys: [String] = []
+
+    @Option(name: .customLong("gitops-match"), help: ArgumentHelp(
+        "A repository whose references the image replaces, registry and repository included (repeatable): nginx, ghcr.io/org/app. Docker Hub short names are normalised (nginx = docker.io/library/nginx).",
+        valueName: "ref"))
+    var matches: [String] = []
 
     @Flag(name: .customLong("gitops-kustomize-add"), help: "Add an images: entry to kustomization files that have none for the image.")
     var addKustomizeEntry = false
@@ -101,6 +107,12 @@ struct GitOpsOptions: ParsableArguments {
         var editOptions = EditOptions()
         editOptions.addKustomizeEntry = addKustomizeEntry
         editOptions.fluxPolicy = fluxPolicy
+        for text in matches {
+            guard let reference = ImageReference(parsing: text), reference.tag == nil, reference.digest == nil else {
+                throw PublishError.invalidOption("--gitops-match takes a repository such as nginx or ghcr.io/org/app, without tag or digest; not '\(text)'")
+            }
+            editOptions.replacing.append(reference)
+        }
         for pair in helmKeys {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let role = HelmKeyRole(rawValue: parts[0]), !parts[1].isEmpty else {
