@@ -110,6 +110,17 @@ import TestSupport
         #expect(try remote.commitCount() == 1)
     }
 
+    /// Docker Hub official images are written without `library/`: the scan finds them.
+    @Test func scanFindsDockerHubShortNames() throws {
+        let pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: redis:7\n  - image: docker.io/redis\n"
+        let remote = try GitRemote(files: ["cache/pod.yaml": pod])
+        let pin = ImagePin(image: ImageReference(registry: "docker.io", repository: "library/redis"), tag: "7.2", digest: Self.digest, mode: .tag)
+        let result = try GitOpsUpdater(configuration: Self.configuration(remote)).update(pin: pin, push: true)
+        #expect(result.pushed)
+        #expect(try remote.show("cache/pod.yaml") == pod.replacingOccurrences(of: "redis:7\n", with: "redis:7.2\n")
+            .replacingOccurrences(of: "docker.io/redis\n", with: "docker.io/redis:7.2\n"))
+    }
+
     @Test func unmatchedNamedFileIsAWarningWhenAnotherMatched() throws {
         let remote = try GitRemote(files: ["deploy.yaml": Self.deployment, "other.yaml": "a: 1\n"])
         var configuration = Self.configuration(remote)
