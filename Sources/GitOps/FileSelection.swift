@@ -26,7 +26,15 @@ struct FileSelection {
         var unmatched: [String] = []
         for path in candidates {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/" + path)))
-            let source = try SourceText(path: path, bytes: bytes)
+            let source: SourceText
+            do {
+                source = try SourceText(path: path, bytes: bytes)
+            } catch let error as GitOpsError where !explicit {
+                // A scanned file that is not YAML (a Helm template, another encoding) is not
+                // one to edit: say so and go on. A named file must be readable.
+                plan.warnings.append("skipped: \(error.summary)")
+                continue
+            }
             let edits = try editor.edits(for: source)
             plan.warnings += edits.warnings
             guard edits.matched else {

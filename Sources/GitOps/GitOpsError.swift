@@ -27,6 +27,11 @@ public enum GitOpsError: Error, Equatable, CustomStringConvertible {
     /// An option is invalid.
     case invalidOption(String)
 
+    /// The description without the closing advice, for a warning.
+    var summary: String {
+        description.replacingOccurrences(of: " Nothing was committed.", with: "")
+    }
+
     public var description: String {
         switch self {
         case .malformedYAML(let file, let line, let detail):

@@ -110,6 +110,40 @@ import TestSupport
         #expect(try remote.commitCount() == 1)
     }
 
+    /// A Helm template or a file in another encoding in a repository scan is skipped with a
+    /// warning; named, it is an error.
+    @Test func scanSkipsFilesThatAreNotYAML() throws {
+        let template = """
+            {{- if .Values.enabled }}
+            apiVersion: apps/v1
+            kind: Deployment
+            spec:
+              template:
+                spec:
+                  containers:
+                  - image: "\(Self.registry)/team/app:{{ .Values.image.tag }}"
+            {{- end }}
+
+            """
+        let latin1 = [UInt8]("# caf\u{E9}\nimage: \(Self.registry)/team/app:v1\n".data(using: .isoLatin1)!)
+        let remote = try GitRemote(files: ["chart/templates/deployment.yaml": template, "apps/deployment.yaml": Self.deployment],
+                                   bytes: ["legacy.yaml": latin1])
+        let result = try GitOpsUpdater(configuration: Self.configuration(remote)).update(pin: Self.pin(), push: true)
+        #expect(result.pushed)
+        #expect(result.warnings.contains { $0.contains("chart/templates/deployment.yaml") && $0.contains("not valid YAML") })
+        #expect(result.warnings.contains { $0.contains("legacy.yaml") && $0.contains("not UTF-8") })
+        #expect(try remote.show("chart/templates/deployment.yaml") == template)
+
+        var named = Self.configuration(remote)
+        named.files = ["chart/templates/deployment.yaml", "apps/deployment.yaml"]
+        #expect {
+            try GitOpsUpdater(configuration: named).update(pin: Self.pin("team/app", tag: "v3.0.0"), push: true)
+        } throws: { error in
+            guard case GitOpsError.malformedYAML(let file, _, _) = error else { return false }
+            return file == "chart/templates/deployment.yaml"
+        }
+    }
+
     /// Docker Hub official images are written without `library/`: the scan finds them.
     @Test func scanFindsDockerHubShortNames() throws {
         let pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: redis:7\n  - image: docker.io/redis\n"

@@ -6,17 +6,18 @@ public final class GitRemote: @unchecked Sendable {
     /// The bare repository (`…/remote.git`).
     public let path: String
 
-    /// Creates `remote.git` with one commit on `branch` holding `files` (path → content).
-    public init(files: [String: String], branch: String = "main") throws {
+    /// Creates `remote.git` with one commit on `branch` holding `files` (path → content) and
+    /// `bytes` (path → raw content, for files that are not UTF-8).
+    public init(files: [String: String], bytes: [String: [UInt8]] = [:], branch: String = "main") throws {
         directory = try TemporaryDirectory("gitops")
         path = directory.file("remote.git")
         try Self.git(["init", "--quiet", "--bare", "--initial-branch", branch, path])
         let seed = directory.file("seed")
         try Self.git(["init", "--quiet", "--initial-branch", branch, seed])
-        for (name, content) in files {
+        for (name, content) in files.mapValues({ Array($0.utf8) }).merging(bytes, uniquingKeysWith: { $1 }) {
             let file = seed + "/" + name
             try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try content.write(toFile: file, atomically: true, encoding: .utf8)
+            try Data(content).write(to: URL(fileURLWithPath: file))
         }
         try Self.git(["-C", seed, "add", "-A"])
         try Self.git(["-C", seed, "commit", "--quiet", "-m", "seed"])
