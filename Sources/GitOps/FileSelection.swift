@@ -25,9 +25,10 @@ struct FileSelection {
         var matchedAny = false
         var unmatched: [String] = []
         for path in candidates {
-            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: root + "/" + path)))
             let source: SourceText
+            let bytes: [UInt8]
             do {
+                bytes = try read(path)
                 source = try SourceText(path: path, bytes: bytes)
             } catch let error as GitOpsError where !explicit {
                 // A scanned file that is not YAML (a Helm template, another encoding) is not
@@ -55,6 +56,14 @@ struct FileSelection {
             plan.warnings += unmatched.map { "\($0): no image of \(pin.image.name) found; left unchanged" }
         }
         return plan
+    }
+
+    /// A file's bytes, refused before reading when it is larger than a manifest may be.
+    private func read(_ path: String) throws -> [UInt8] {
+        let full = root + "/" + path
+        let size = (try? FileManager.default.attributesOfItem(atPath: full)[.size] as? Int) ?? 0
+        guard size <= SourceText.maximumSize else { throw SourceText.tooLarge(path: path, size: size) }
+        return try [UInt8](Data(contentsOf: URL(fileURLWithPath: full)))
     }
 
     /// A path given by the user, checked to stay inside the clone.
@@ -86,6 +95,8 @@ struct FileSelection {
             let path = start.isEmpty ? relative : start + "/" + relative
             let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + path)
             guard attributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+            // Too large to read: the plan reports it.
+            if (attributes?[.size] as? Int ?? 0) > SourceText.maximumSize { found.append(path); continue }
             guard let data = FileManager.default.contents(atPath: root + "/" + path) else { continue }
             let bytes = [UInt8](data)
             if needles.contains(where: { bytes.contains(subsequence: $0) }) { found.append(path) }

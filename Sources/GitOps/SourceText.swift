@@ -10,9 +10,14 @@ struct SourceText {
     /// Byte offset of the start of each line (0-based line index).
     let lineStarts: [Int]
 
+    /// The largest file read: deployment manifests are kilobytes; this bounds time and memory.
+    static let maximumSize = 8 << 20
+
     init(path: String, bytes: [UInt8]) throws {
         self.path = path
         self.bytes = bytes
+        guard bytes.count <= Self.maximumSize else { throw Self.tooLarge(path: path, size: bytes.count) }
+        try Self.checkNesting(bytes, path: path)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw GitOpsError.malformedYAML(file: path, line: nil, detail: "the file is not UTF-8")
         }
@@ -26,9 +31,70 @@ struct SourceText {
             var documents: [Node] = []
             while let document = sequence.next() { documents.append(document) }
             if let error = sequence.error { throw error }
+            try Self.checkExpansion(documents, limit: 2 * bytes.count + 100_000, path: path)
             self.documents = documents
         } catch let error as YamlError {
             throw GitOpsError.malformedYAML(file: path, line: Self.line(of: error), detail: Self.describe(error))
+        }
+    }
+
+    static func tooLarge(path: String, size: Int) -> GitOpsError {
+        .unsafeYAML(file: path, line: nil,
+                    detail: "it has \(size) bytes, more than the \(maximumSize >> 20) MiB a manifest may have; name smaller files with --gitops-file or --gitops-dir")
+    }
+
+    /// Refuses aliases that expand the documents beyond `limit` values (an alias bomb): every
+    /// editor walks the expanded tree, so this bounds their time.
+    private static func checkExpansion(_ documents: [Node], limit: Int, path: String) throws {
+        var budget = limit
+        var pending = documents
+        while let node = pending.popLast() {
+            budget -= 1
+            guard budget >= 0 else {
+                throw GitOpsError.unsafeYAML(file: path, line: nil, detail: "its aliases (*name) expand to more than \(limit) values")
+            }
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping { pending.append(key); pending.append(value) }
+            case .sequence(let sequence):
+                pending.append(contentsOf: sequence)
+            case .scalar, .alias:
+                break
+            }
+        }
+    }
+
+    /// The deepest nesting allowed: the parser and the editors recurse once per level.
+    static let maximumDepth = 256
+
+    /// Refuses text nested deeper than `maximumDepth` before parsing it: flow brackets, and
+    /// block levels as indentation and `- ` markers on a line (a bound from above, ignoring
+    /// quotes and comments, so it may refuse a string full of brackets).
+    private static func checkNesting(_ bytes: [UInt8], path: String) throws {
+        var flow = 0, line = 1, index = 0
+        var lineStart = true, indentation = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\n"):
+                line += 1
+                lineStart = true
+                indentation = 0
+            case UInt8(ascii: " ") where lineStart, UInt8(ascii: "-") where lineStart:
+                indentation += 1
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                flow += 1
+                lineStart = false
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                flow = max(0, flow - 1)
+                lineStart = false
+            default:
+                lineStart = false
+            }
+            if flow > maximumDepth || indentation > 8 * maximumDepth {
+                throw GitOpsError.unsafeYAML(file: path, line: line, detail: "it nests more than \(maximumDepth) levels deep")
+            }
+            index += 1
         }
     }
 
