@@ -77,19 +77,26 @@ struct KustomizationEditor {
             }
         }
         guard !added.isEmpty else { return }
-        try requireBlock(mapping)
         // One insertion for all new keys: two at one offset would be one too many.
-        var edit = try insertion(after: source.lastLine(of: mapping), indent: firstKey.column - 1,
+        var edit: TextEdit
+        if source.isFlow(entry) {
+            guard let last = mapping.reversed().first?.value.scalar else { try requireBlock(entry); return }
+            let end = try source.span(of: last).upperBound
+            edit = TextEdit(range: end..<end, replacement: added.map { ", \($0.key): \(SourceText.quoted($0.value, like: .plain))" }.joined(),
+                            summary: "\(source.path):\(last.mark?.line ?? 0) added \(added.map(\.key).joined(separator: ", "))", changes: [])
+        } else {
+            edit = try insertion(after: source.lastLine(of: mapping), indent: firstKey.column - 1,
                                  text: added.map { "\($0.key): \(SourceText.quoted($0.value, like: .plain))" }.joined(separator: "\n"))
+        }
         edit.changes = added.map { .add(to: position, key: $0.key, value: ValueChange.string($0.value)) }
         result.add(edit)
     }
 
-    private func requireBlock(_ mapping: Node.Mapping) throws {
-        guard mapping.style != .flow else {
+    private func requireBlock(_ node: Node) throws {
+        guard !source.isFlow(node) else {
             throw GitOpsError.uneditableValue(
-                file: source.path, line: mapping.mark?.line ?? 0,
-                detail: "the images: entry is a flow mapping ({...}) that needs a new key; write it as a block mapping")
+                file: source.path, line: node.mark?.line ?? 0,
+                detail: "the images: \(node.mapping == nil ? "list is a flow list ([...])" : "entry is a flow mapping ({...})") that this change needs to rewrite; write it in block style")
         }
     }
 
@@ -98,7 +105,7 @@ struct KustomizationEditor {
         let written = fields.map { ($0.0, SourceText.quoted($0.1, like: .plain)) }
         if case .sequence(let images)? = document[key: "images"], let last = images.last, case .mapping(let mapping) = last,
            let firstKey = mapping.first?.key.scalar?.mark {
-            try requireBlock(mapping)
+            try requireBlock(document[key: "images"] ?? last)
             let indent = firstKey.column - 1
             var lines = [String(repeating: " ", count: max(0, indent - 2)) + "- \(written[0].0): \(written[0].1)"]
             lines += written.dropFirst().map { String(repeating: " ", count: indent) + "\($0.0): \($0.1)" }
@@ -143,7 +150,7 @@ struct KustomizationEditor {
         guard let mark = pair.key.mark else {
             throw GitOpsError.uneditableValue(file: source.path, line: 0, detail: "\(key) without a position")
         }
-        try requireBlock(mapping)
+        try requireBlock(.mapping(mapping))
         let line = mark.line
         let start = source.lineStarts[line - 1]
         let content = String(decoding: source.line(line), as: UTF8.self).trimmingCharacters(in: .whitespaces)

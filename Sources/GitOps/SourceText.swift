@@ -133,6 +133,25 @@ struct SourceText {
         return lastLine(continuing: last.value.mark?.line ?? key.line, deeperThan: key.column - 1)
     }
 
+    /// The byte offset of a position (libyaml columns count Unicode scalars).
+    func offset(of mark: Mark) -> Int {
+        let lineBytes = line(mark.line)
+        var offset = lineBytes.startIndex
+        var column = 1
+        while column < mark.column, offset < lineBytes.endIndex {
+            offset += Self.utf8Length(lineBytes[offset])
+            column += 1
+        }
+        return offset
+    }
+
+    /// Whether a mapping or list is written in flow style (`{…}`, `[…]`).
+    func isFlow(_ node: Node) -> Bool {
+        guard let mark = node.mark else { return false }
+        let offset = offset(of: mark)
+        return offset < bytes.count && [UInt8(ascii: "{"), UInt8(ascii: "[")].contains(bytes[offset])
+    }
+
     /// The byte range of a one-line scalar's text as written (quotes included), checked to
     /// decode to the scalar's value.
     func span(of scalar: Node.Scalar) throws -> Range<Int> {
@@ -140,23 +159,28 @@ struct SourceText {
             throw GitOpsError.uneditableValue(file: path, line: 0, detail: "value without a position")
         }
         let lineBytes = line(mark.line)
-        // libyaml columns count Unicode scalars: walk the line's UTF-8 to the byte offset.
-        var offset = lineBytes.startIndex
-        var column = 1
-        while column < mark.column, offset < lineBytes.endIndex {
-            offset += Self.utf8Length(lineBytes[offset])
-            column += 1
+        var offset = self.offset(of: mark)
+        // Node properties before the value: an anchor (`&name`) and a tag (`!!str`) stay.
+        let blank = [UInt8(ascii: " "), UInt8(ascii: "\t")]
+        while offset < lineBytes.endIndex, [UInt8(ascii: "&"), UInt8(ascii: "!")].contains(lineBytes[offset]) {
+            while offset < lineBytes.endIndex, !blank.contains(lineBytes[offset]) { offset += 1 }
+            while offset < lineBytes.endIndex, blank.contains(lineBytes[offset]) { offset += 1 }
         }
         let end: Int
         switch scalar.style {
         case .plain:
-            var stop = offset
-            while stop < lineBytes.endIndex {
-                if lineBytes[stop] == UInt8(ascii: "#"), stop > offset, [UInt8(ascii: " "), UInt8(ascii: "\t")].contains(lineBytes[stop - 1]) { break }
-                stop += 1
+            // In block context a plain value runs to a comment; in flow context (`{a: b, c: d}`)
+            // also to `,`, `]` or `}`: take the one that reads as the value.
+            let ends = [Set<UInt8>(), Set([UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}")])].map { stops in
+                var stop = offset
+                while stop < lineBytes.endIndex, !stops.contains(lineBytes[stop]) {
+                    if lineBytes[stop] == UInt8(ascii: "#"), stop > offset, blank.contains(lineBytes[stop - 1]) { break }
+                    stop += 1
+                }
+                while stop > offset, blank.contains(lineBytes[stop - 1]) { stop -= 1 }
+                return stop
             }
-            while stop > offset, [UInt8(ascii: " "), UInt8(ascii: "\t")].contains(lineBytes[stop - 1]) { stop -= 1 }
-            end = stop
+            end = ends.first { String(decoding: bytes[offset..<$0], as: UTF8.self) == scalar.string } ?? ends[0]
         case .singleQuoted, .doubleQuoted:
             let quote = scalar.style == .singleQuoted ? UInt8(ascii: "'") : UInt8(ascii: "\"")
             guard offset < lineBytes.endIndex, lineBytes[offset] == quote else {
