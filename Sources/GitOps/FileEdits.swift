@@ -9,6 +9,8 @@ struct FileEdits {
     var warnings: [String] = []
     /// Lines whose value a Flux setter marker decides: the other editors leave them alone.
     var markedLines = Set<Int>()
+    /// Lines marked by the policies that name this image.
+    var ownMarkedLines = Set<Int>()
     /// With `--gitops-flux-policy`: the lines of the mappings holding that policy's markers,
     /// the only places the other editors may change (nil: anywhere).
     var markedMappings: [ClosedRange<Int>]?

@@ -69,6 +69,7 @@ struct FluxMarkerEditor {
             }
         }
         result.markedLines = Set(markers.map(\.line))
+        result.ownMarkedLines = Set(markers.filter { ours.contains($0.policy) }.map(\.line))
         for marker in markers where ours.contains(marker.policy) {
             guard let value = values[marker.line] else { continue }
             result.matched = true

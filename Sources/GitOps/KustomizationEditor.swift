@@ -37,6 +37,10 @@ struct KustomizationEditor {
     /// How an entry matches: by the image it renders; an entry sending the image's name to
     /// another repository is not the image's. A repository it replaces matches by either name.
     private func kind(of entry: Node, into result: inout FileEdits) -> ImageMatch.Kind? {
+        // An entry the image's Flux policy marks is the image's: the markers set its name.
+        if case .mapping(let mapping) = entry, mapping.contains(where: { $0.value.mark.map { result.ownMarkedLines.contains($0.line) } == true }) {
+            return .image
+        }
         let name = entry[key: "name"]?.scalar?.string, newName = entry[key: "newName"]?.scalar?.string
         if let rendered = newName ?? name, match.kind(of: rendered) == .image { return .image }
         if [name, newName].contains(where: { $0.flatMap(match.kind(of:)) == .replaced }) { return .replaced }
