@@ -7,7 +7,7 @@ import Yams
 struct ArgoApplicationEditor {
     let source: SourceText
     let match: ImageMatch
-    let helmKeys: [HelmKeyRole: [String]]
+    let helmKeys: [HelmKeyRole: [[String]]]
 
     func edit(_ document: Node, into result: inout FileEdits) throws {
         guard let spec = document[key: "spec"] else { return }

@@ -2,10 +2,11 @@ import OCI
 
 /// How the editors find the image in files that are not Kubernetes workloads.
 public struct EditOptions: Sendable, Equatable {
-    /// Helm values key paths (`--gitops-helm-key ROLE=dotted.path`). Empty: every mapping
-    /// with a `repository` key naming the image (and its sibling `registry`, `tag`,
-    /// `digest`) is found automatically.
-    public var helmKeys: [HelmKeyRole: [String]] = [:]
+    /// Helm values key paths by role (`--gitops-helm-key ROLE=dotted.path`, repeatable): the
+    /// n-th path of each role belongs to the n-th image, and a role given once to all of them.
+    /// Empty: every mapping with a `repository` key naming the image (and its sibling
+    /// `registry`, `tag`, `digest`) is found automatically.
+    public var helmKeys: [HelmKeyRole: [[String]]] = [:]
     /// Add an `images:` entry to kustomization files that have none for the image.
     public var addKustomizeEntry = false
     /// The Flux image policy (`namespace:name`) whose setter markers name this image; when

@@ -9,10 +9,10 @@ import Yams
 struct HelmValuesEditor {
     let source: SourceText
     let match: ImageMatch
-    let keys: [HelmKeyRole: [String]]
+    let keys: [HelmKeyRole: [[String]]]
     private var pin: ImagePin { match.pin }
 
-    init(source: SourceText, match: ImageMatch, keys: [HelmKeyRole: [String]]) {
+    init(source: SourceText, match: ImageMatch, keys: [HelmKeyRole: [[String]]]) {
         self.source = source
         self.match = match
         self.keys = keys
@@ -53,14 +53,20 @@ struct HelmValuesEditor {
     }
 
     private func editConfigured(_ document: Node, global: Node.Scalar?, into result: inout FileEdits) throws {
-        let scalar = { (role: HelmKeyRole) in keys[role].flatMap { document.value(at: $0)?.scalar } }
-        if let image = scalar(.image), match.kind(of: image.string) != nil {
-            result.matched = true
-            try set(image, to: pin.reference, role: "image", into: &result)
-        }
-        if let repository = scalar(.repository) {
-            try editImage(Fields(registry: scalar(.registry), repository: repository, tag: scalar(.tag), digest: scalar(.digest)),
-                          global: global, into: &result)
+        for index in 0..<(keys.values.map(\.count).max() ?? 0) {
+            let scalar = { (role: HelmKeyRole) -> Node.Scalar? in
+                guard let paths = keys[role], !paths.isEmpty else { return nil }
+                let path = paths.count == 1 ? paths[0] : index < paths.count ? paths[index] : nil
+                return path.flatMap { document.value(at: $0)?.scalar }
+            }
+            if let image = scalar(.image), match.kind(of: image.string) != nil {
+                result.matched = true
+                try set(image, to: pin.reference, role: "image", into: &result)
+            }
+            if let repository = scalar(.repository) {
+                try editImage(Fields(registry: scalar(.registry), repository: repository, tag: scalar(.tag), digest: scalar(.digest)),
+                              global: global, into: &result)
+            }
         }
     }
 

@@ -45,7 +45,7 @@ import Testing
         let (after, _) = try EditorTests.edit(before, path: "values.yaml", pin: EditorTests.pin(.tag))
         #expect(after == before.replacingOccurrences(of: "v1.3.0", with: "v1.4.0"))
         let first = "\u{FEFF}image: \(Self.image):v1\n"
-        let (edited, _) = try EditorTests.edit(first, path: "values.yaml", options: { var o = EditOptions(); o.helmKeys = [.image: ["image"]]; return o }())
+        let (edited, _) = try EditorTests.edit(first, path: "values.yaml", options: { var o = EditOptions(); o.helmKeys = [.image: [["image"]]]; return o }())
         #expect(edited == "\u{FEFF}image: \(EditorTests.pin().reference)\n")
     }
 }

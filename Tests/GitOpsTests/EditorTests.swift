@@ -161,9 +161,15 @@ import Testing
     @Test func helmValuesWithConfiguredKeys() throws {
         let before = "app:\n  img:\n    repo: \(Self.registry)/team/app\n    version: v1\n"
         var options = EditOptions()
-        options.helmKeys = [.repository: ["app", "img", "repo"], .tag: ["app", "img", "version"]]
+        options.helmKeys = [.repository: [["app", "img", "repo"]], .tag: [["app", "img", "version"]]]
         let (after, _) = try Self.edit(before, path: "values.yaml", pin: Self.pin(.tag), options: options)
         #expect(after == "app:\n  img:\n    repo: \(Self.registry)/team/app\n    version: v1.4.0\n")
+        // A role repeated: the n-th paths of the roles name the n-th image.
+        let two = before + "worker:\n  img:\n    repo: \(Self.registry)/team/app\n    version: v1\n"
+        options.helmKeys = [.repository: [["app", "img", "repo"], ["worker", "img", "repo"]],
+                            .tag: [["app", "img", "version"], ["worker", "img", "version"]]]
+        let (both, _) = try Self.edit(two, path: "values.yaml", pin: Self.pin(.tag), options: options)
+        #expect(both == two.replacingOccurrences(of: "version: v1\n", with: "version: v1.4.0\n"))
     }
 
     @Test func fluxSetterMarkers() throws {

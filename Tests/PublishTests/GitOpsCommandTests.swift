@@ -42,6 +42,17 @@ import TestSupport
         #expect(try remote.show("apps/web.yaml") == deployment.replacingOccurrences(of: "nginx:1.25", with: "\(Self.registry)/team/app:v2@\(Self.digest)"))
     }
 
+    @Test func repeatedHelmKeyForOneRoleKeepsEveryPath() throws {
+        let values = "web:\n  image: \(Self.registry)/team/app:v1\nworker:\n  image: \(Self.registry)/team/app:v1\n"
+        let remote = try GitRemote(files: ["values.yaml": values])
+        let result = try Self.run([
+            "gitops", "update", "--image", "\(Self.registry)/team/app:v2@\(Self.digest)", "--gitops-repo", remote.path, "--gitops-pin", "tag",
+            "--gitops-helm-key", "image=web.image", "--gitops-helm-key", "image=worker.image",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try remote.show("values.yaml") == values.replacingOccurrences(of: "app:v1", with: "app:v2"))
+    }
+
     @Test func noPushWritesThePatch() throws {
         let remote = try GitRemote(files: ["values.yaml": Self.values])
         let output = try TemporaryDirectory("patch")

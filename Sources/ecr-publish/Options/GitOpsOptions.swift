@@ -118,7 +118,7 @@ struct GitOpsOptions: ParsableArguments {
             guard parts.count == 2, let role = HelmKeyRole(rawValue: parts[0]), !parts[1].isEmpty else {
                 throw PublishError.invalidOption("--gitops-helm-key takes ROLE=dotted.path with ROLE one of image, registry, repository, tag, digest; not '\(pair)'")
             }
-            editOptions.helmKeys[role] = parts[1].split(separator: ".").map(String.init)
+            editOptions.helmKeys[role, default: []].append(parts[1].split(separator: ".").map(String.init))
         }
         configuration.editOptions = editOptions
         let ci = CIEnvironment(environment: environment)
