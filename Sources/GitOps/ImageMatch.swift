@@ -31,9 +31,13 @@ struct ImageMatch: Sendable {
     }
 
     /// Text one of the matching references must contain (a cheap filter before parsing):
-    /// the last part of each repository, as `nginx` is written for `docker.io/library/nginx`.
+    /// each repository as written, which for Docker Hub's official images is without
+    /// `library/` (`nginx` for `docker.io/library/nginx`).
     var needles: [String] {
-        ([pin.image] + replaced).map { String($0.repository.split(separator: "/").last ?? Substring($0.repository)) }
+        ([pin.image] + replaced).map { reference in
+            reference.registry == "docker.io" && reference.repository.hasPrefix("library/")
+                ? String(reference.repository.dropFirst("library/".count)) : reference.repository
+        }
     }
 
     /// Docker Hub's other host names are `docker.io`.

@@ -144,6 +144,15 @@ import TestSupport
         }
     }
 
+    /// A kustomization named `Kustomization` at the root of the repository is found by the scan.
+    @Test func scanFindsARootKustomizationFile() throws {
+        let kustomization = "resources:\n- deployment.yaml\nimages:\n- name: \(Self.registry)/team/app\n  newTag: v1.0.0\n"
+        let remote = try GitRemote(files: ["Kustomization": kustomization])
+        let result = try GitOpsUpdater(configuration: Self.configuration(remote)).update(pin: Self.pin(), push: true)
+        #expect(result.pushed)
+        #expect(try remote.show("Kustomization") == kustomization.replacingOccurrences(of: "newTag: v1.0.0", with: "newTag: v2.0.0\n  digest: \(Self.digest)"))
+    }
+
     /// Docker Hub official images are written without `library/`: the scan finds them.
     @Test func scanFindsDockerHubShortNames() throws {
         let pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: redis:7\n  - image: docker.io/redis\n"
