@@ -49,6 +49,8 @@ import TestSupport
              changed: ["bitnami/nginx/values.yaml"]),
         Case(source: "bitnami", repository: "cache/redis", tag: "8.2.1", mode: .digest, matches: ["bitnami/redis"],
              changed: ["bitnami/redis/values.yaml"]),
+        Case(source: "flux2-kustomize-helm-example", repository: "cache/redis", tag: "8.6.3", matches: ["public.ecr.aws/docker/library/redis"],
+             changed: ["apps/base/podinfo/release.yaml"]),
         Case(source: "kustomize", repository: "team/app", tag: "v1", matches: ["my-app", "new-app-1"],
              changed: ["examples/transformerconfigs/images/kustomization.yaml", "examples/transformerconfigs/images/resources.yaml"]),
     ]
