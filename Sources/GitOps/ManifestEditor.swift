@@ -13,6 +13,8 @@ struct ManifestEditor {
         var result = FileEdits(path: source.path, lineStarts: source.lineStarts)
         let match = ImageMatch(pin: pin, replacing: options.replacing)
         try FluxMarkerEditor(source: source, match: match, policy: options.fluxPolicy).edit(source.documents, into: &result)
+        // With a policy given, only its markers make a file the image's.
+        let markedByPolicy = result.matched
         let fileName = source.path.split(separator: "/").last.map(String.init) ?? source.path
         let isKustomizationFile = ["kustomization.yaml", "kustomization.yml", "Kustomization"].contains(fileName)
         for document in source.documents {
@@ -42,6 +44,7 @@ struct ManifestEditor {
                 }
             }
         }
+        if options.fluxPolicy != nil { result.matched = markedByPolicy }
         return result
     }
 }

@@ -144,6 +144,24 @@ import TestSupport
         }
     }
 
+    /// A scanned file too large for a manifest is skipped, unread, with a warning; with
+    /// --gitops-flux-policy, a file without that policy's markers is not the image's.
+    @Test func scanSkipsOversizedFilesAndPolicyNeedsItsMarkers() throws {
+        let big = String(repeating: "# \(Self.registry)/team/app\n", count: SourceText.maximumSize / 40 + 1)
+        let remote = try GitRemote(files: ["big.yaml": big, "deploy.yaml": Self.deployment])
+        let result = try GitOpsUpdater(configuration: Self.configuration(remote)).update(pin: Self.pin(), push: true)
+        #expect(result.pushed)
+        #expect(result.warnings.contains { $0.contains("big.yaml") && $0.contains("MiB") })
+        var configuration = Self.configuration(remote)
+        configuration.editOptions.fluxPolicy = "flux-system:app"
+        #expect {
+            try GitOpsUpdater(configuration: configuration).update(pin: Self.pin(tag: "v3.0.0"), push: true)
+        } throws: { error in
+            if case GitOpsError.noMatch = error { return true }
+            return false
+        }
+    }
+
     /// A kustomization named `Kustomization` at the root of the repository is found by the scan.
     @Test func scanFindsARootKustomizationFile() throws {
         let kustomization = "resources:\n- deployment.yaml\nimages:\n- name: \(Self.registry)/team/app\n  newTag: v1.0.0\n"
