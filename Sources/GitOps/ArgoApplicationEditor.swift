@@ -38,9 +38,6 @@ struct ArgoApplicationEditor {
         }
         result.matched = true
         guard value != scalar.string else { return }
-        result.add(TextEdit(
-            range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: scalar.style),
-            summary: "\(source.path):\(scalar.mark?.line ?? 0) kustomize image \(scalar.string) -> \(value)",
-            changes: [.set(.init(scalar: scalar), to: value)]))
+        result.add(try TextEdit(setting: scalar, to: value, in: source, label: "kustomize image"))
     }
 }

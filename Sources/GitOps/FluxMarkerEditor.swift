@@ -86,10 +86,8 @@ struct FluxMarkerEditor {
             default: continue
             }
             guard wanted != scalar.string else { continue }
-            result.add(marked: TextEdit(
-                range: try source.span(of: scalar), replacement: SourceText.quoted(wanted, like: scalar.style),
-                summary: "\(source.path):\(marker.line) \(marker.policy)\(marker.field.map { ":\($0)" } ?? "") \(scalar.string) -> \(wanted)",
-                changes: [.set(.init(scalar: scalar), to: wanted)]))
+            result.add(marked: try TextEdit(
+                setting: scalar, to: wanted, in: source, label: marker.policy + (marker.field.map { ":\($0)" } ?? "")))
         }
     }
 

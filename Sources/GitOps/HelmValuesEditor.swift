@@ -107,9 +107,6 @@ struct HelmValuesEditor {
 
     private func set(_ scalar: Node.Scalar, to value: String, role: String, into result: inout FileEdits) throws {
         guard scalar.string != value else { return }
-        result.add(TextEdit(
-            range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: scalar.style),
-            summary: "\(source.path):\(scalar.mark?.line ?? 0) \(role) \(scalar.string) -> \(value)",
-            changes: [.set(.init(scalar: scalar), to: value)]))
+        result.add(try TextEdit(setting: scalar, to: value, in: source, label: role))
     }
 }

@@ -68,10 +68,7 @@ struct KustomizationEditor {
             switch (existing, value) {
             case (let pair?, let value?):
                 guard let scalar = pair.value.scalar, scalar.string != value else { continue }
-                result.add(TextEdit(
-                    range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: scalar.style),
-                    summary: "\(source.path):\(scalar.mark?.line ?? 0) \(key) \(scalar.string) -> \(value)",
-                    changes: [.set(.init(scalar: scalar), to: value)]))
+                result.add(try TextEdit(setting: scalar, to: value, in: source, label: key))
             case (nil, let value?):
                 added.append((key, value))
             case (let pair?, nil):

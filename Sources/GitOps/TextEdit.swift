@@ -1,3 +1,5 @@
+import Yams
+
 /// A replacement of a byte range of a file's text.
 struct TextEdit: Equatable {
     var range: Range<Int>
@@ -14,5 +16,16 @@ struct TextEdit: Equatable {
             result.replaceSubrange(edit.range, with: Array(edit.replacement.utf8))
         }
         return result
+    }
+}
+
+extension TextEdit {
+    /// Sets a one-line scalar to `value`, written in the scalar's style (quoted where plain
+    /// would not read back as the string); `label` names the field in the summary.
+    init(setting scalar: Node.Scalar, to value: String, in source: SourceText, label: String) throws {
+        self.init(
+            range: try source.span(of: scalar), replacement: SourceText.quoted(value, like: scalar.style),
+            summary: "\(source.path):\(scalar.mark?.line ?? 0) \(label) \(scalar.string) -> \(value)",
+            changes: [.set(.init(scalar: scalar), to: value)])
     }
 }

@@ -50,10 +50,6 @@ struct WorkloadEditor {
             value = pin.reference
         }
         guard value != scalar.string else { return }
-        let range = try source.span(of: scalar)
-        result.add(TextEdit(
-            range: range, replacement: SourceText.quoted(value, like: scalar.style),
-            summary: "\(source.path):\(scalar.mark?.line ?? 0) image \(scalar.string) -> \(value)",
-            changes: [.set(.init(scalar: scalar), to: value)]))
+        result.add(try TextEdit(setting: scalar, to: value, in: source, label: "image"))
     }
 }
