@@ -17,27 +17,30 @@ let package = Package(
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // Capabilities, dependencies flowing one way (see shared/design/ARCHITECTURE.md).
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "StreamIO"),
         .target(name: "OCI"),
-        .target(name: "Crypto", dependencies: ["COpenSSL", "OCI"]),
+        .target(name: "Crypto", dependencies: ["COpenSSL", "CSodium", "OCI"]),
         .target(name: "Compression", dependencies: ["StreamIO", "CDeflate", "CIsal", "CZstd"]),
         .target(name: "ImageArchive", dependencies: ["OCI", "Crypto", "StreamIO", "Compression"]),
         .target(name: "HTTP", dependencies: ["CCurl", "StreamIO"]),
         .target(name: "AWS", dependencies: ["HTTP", "Crypto", "StreamIO"]),
+        .target(name: "Signing", dependencies: ["OCI", "Crypto"]),
         .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps"]),
         .executableTarget(
             name: "ecr-publish",
-            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Test support: launchers for real tools and servers, image builders, temp dirs.
         .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
-        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "Crypto", "OCI", "TestSupport"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "StreamIO", "TestSupport"]),
         .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "OCI", "StreamIO", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "StreamIO", "TestSupport"]),

@@ -20,3 +20,14 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# Python packages the tests use as independent verifiers (module:package), when missing.
+python_packages=(nacl:pynacl securesystemslib:securesystemslib)
+pip_missing=()
+for entry in "${python_packages[@]}"; do
+  python3 -c "import ${entry%%:*}" 2>/dev/null || pip_missing+=("${entry#*:}")
+done
+if ((${#pip_missing[@]})); then
+  echo "installing (pip): ${pip_missing[*]}" >&2
+  python3 -m pip install -q --disable-pip-version-check "${pip_missing[@]}" >/dev/null
+fi

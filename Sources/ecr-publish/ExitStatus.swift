@@ -1,4 +1,5 @@
 import AWS
+import Crypto
 import GitOps
 import HTTP
 import ImageArchive
@@ -38,6 +39,7 @@ enum ExitStatus: Int32 {
             self = error.isAuthenticationFailure ? .authentication : .network
         case is CredentialError: self = .authentication
         case is AWSConfigurationError: self = .usage
+        case is CryptoError, is KeyCommandError: self = .usage
         case is HTTPError: self = .network
         case let error as GitOpsError:
             switch error {

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Independent implementations for the signing tests: cosign's key format and DSSE, written
+with Python `cryptography`, PyNaCl (libsodium's scrypt and secretbox, not OpenSSL's) and
+securesystemslib, none of which ecr-publish uses.
+
+  make-cosign-key KEY PUB            passphrase from COSIGN_PASSWORD
+  open-cosign-key KEY                prints the PKCS#8 DER's public key as PEM
+  verify-dsse ENVELOPE PUB           exit 0 when securesystemslib verifies the envelope
+  sign-ecdsa KEY_PEM MESSAGE SIG     DER ECDSA-SHA256 of MESSAGE with a PKCS#8 PEM key
+"""
+
+import base64
+import json
+import os
+import sys
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+import nacl.bindings
+import nacl.secret
+import nacl.utils
+
+
+def scrypt(passphrase, salt, n, r, p):
+    return nacl.bindings.crypto_pwhash_scryptsalsa208sha256_ll(passphrase, salt, n, r, p, dklen=32, maxmem=256 << 20)
+
+
+def pem(label, data):
+    body = base64.b64encode(data).decode()
+    lines = [body[i:i + 64] for i in range(0, len(body), 64)]
+    return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n"
+
+
+def unpem(text):
+    lines = text.strip().splitlines()
+    return lines[0][11:-5], base64.b64decode("".join(lines[1:-1]))
+
+
+def make_cosign_key(key_path, pub_path):
+    passphrase = os.environ["COSIGN_PASSWORD"].encode()
+    key = ec.generate_private_key(ec.SECP256R1())
+    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    salt, nonce = nacl.utils.random(32), nacl.utils.random(24)
+    box = nacl.secret.SecretBox(scrypt(passphrase, salt, 32768, 8, 1)).encrypt(der, nonce).ciphertext
+    envelope = {"kdf": {"name": "scrypt", "params": {"N": 32768, "r": 8, "p": 1}, "salt": base64.b64encode(salt).decode()},
+                "cipher": {"name": "nacl/secretbox", "nonce": base64.b64encode(nonce).decode()},
+                "ciphertext": base64.b64encode(box).decode()}
+    with open(key_path, "w") as f:
+        f.write(pem("ENCRYPTED SIGSTORE PRIVATE KEY", json.dumps(envelope, separators=(",", ":")).encode()))
+    with open(pub_path, "wb") as f:
+        f.write(key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def open_cosign_key(key_path):
+    label, data = unpem(open(key_path).read())
+    assert label == "ENCRYPTED SIGSTORE PRIVATE KEY", label
+    envelope = json.loads(data)
+    params = envelope["kdf"]["params"]
+    key = scrypt(os.environ["COSIGN_PASSWORD"].encode(), base64.b64decode(envelope["kdf"]["salt"]), params["N"], params["r"], params["p"])
+    der = nacl.secret.SecretBox(key).decrypt(base64.b64decode(envelope["ciphertext"]), base64.b64decode(envelope["cipher"]["nonce"]))
+    private = serialization.load_der_private_key(der, password=None)
+    sys.stdout.write(private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode())
+
+
+def verify_dsse(envelope_path, pub_path):
+    from securesystemslib.dsse import Envelope
+    from securesystemslib.signer import SSlibKey
+    envelope = Envelope.from_dict(json.load(open(envelope_path)))
+    key = SSlibKey(keyid="", keytype="ecdsa", scheme="ecdsa-sha2-nistp256", keyval={"public": open(pub_path).read()})
+    envelope.verify([key], 1)
+
+
+def sign_ecdsa(key_path, message_path, sig_path):
+    key = serialization.load_pem_private_key(open(key_path, "rb").read(), password=None)
+    with open(sig_path, "wb") as f:
+        f.write(key.sign(open(message_path, "rb").read(), ec.ECDSA(hashes.SHA256())))
+
+
+if __name__ == "__main__":
+    commands = {"make-cosign-key": make_cosign_key, "open-cosign-key": open_cosign_key,
+                "verify-dsse": verify_dsse, "sign-ecdsa": sign_ecdsa}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    commands[sys.argv[1]](*sys.argv[2:])
