@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "ImageArchive", dependencies: ["OCI", "Crypto", "StreamIO", "Compression"]),
         .target(name: "HTTP", dependencies: ["CCurl", "StreamIO"]),
         .target(name: "AWS", dependencies: ["HTTP", "Crypto", "StreamIO"]),
-        .target(name: "Signing", dependencies: ["OCI", "Crypto"]),
+        .target(name: "Signing", dependencies: ["OCI", "Crypto", "AWS"]),
         .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps"]),
         .executableTarget(
@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
-        .testTarget(name: "SigningTests", dependencies: ["Signing", "Crypto", "OCI", "TestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["Signing", "Crypto", "OCI", "AWS", "TestSupport"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "StreamIO", "TestSupport"]),
         .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "OCI", "StreamIO", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "StreamIO", "TestSupport"]),

@@ -76,9 +76,7 @@ import TestSupport
     @Test func kmsSignVerifiedByOpenSSL() async throws {
         let moto = try Self.moto.get()
         let home = try TemporaryDirectory("kms")
-        let created = try moto.aws(["kms", "create-key", "--key-spec", "ECC_NIST_P256", "--key-usage", "SIGN_VERIFY"], home: home.path)
-        struct Output: Decodable { struct Metadata: Decodable { var KeyId: String }; var KeyMetadata: Metadata }
-        let keyID = try JSONDecoder().decode(Output.self, from: created.stdoutData).KeyMetadata.KeyId
+        let keyID = try moto.createSigningKey(spec: "ECC_NIST_P256", home: home.path)
         let kms = try Self.context().kms()
         let message = Array("payload to sign".utf8)
         let signature = try await kms.sign(keyID: keyID, message: message)

@@ -7,6 +7,10 @@ securesystemslib, none of which ecr-publish uses.
   open-cosign-key KEY                prints the PKCS#8 DER's public key as PEM
   verify-dsse ENVELOPE PUB           exit 0 when securesystemslib verifies the envelope
   sign-ecdsa KEY_PEM MESSAGE SIG     DER ECDSA-SHA256 of MESSAGE with a PKCS#8 PEM key
+  cosign-sign KEY_PEM IDENTITY DIGEST OUTDIR
+                                     a cosign signature (payload.json, signature.b64) and a DSSE
+                                     attestation (envelope.json) of an SPDX statement, written
+                                     from cosign's formats as documented, not with our code
 """
 
 import base64
@@ -76,9 +80,30 @@ def sign_ecdsa(key_path, message_path, sig_path):
         f.write(key.sign(open(message_path, "rb").read(), ec.ECDSA(hashes.SHA256())))
 
 
+def cosign_sign(key_path, identity, digest, outdir):
+    key = serialization.load_pem_private_key(open(key_path, "rb").read(), password=None)
+    payload = json.dumps({"critical": {"identity": {"docker-reference": identity},
+                                       "image": {"docker-manifest-digest": digest},
+                                       "type": "cosign container image signature"},
+                          "optional": None}, separators=(",", ":")).encode()
+    signature = key.sign(payload, ec.ECDSA(hashes.SHA256()))
+    open(os.path.join(outdir, "payload.json"), "wb").write(payload)
+    open(os.path.join(outdir, "signature.b64"), "w").write(base64.b64encode(signature).decode())
+    algorithm, hexdigest = digest.split(":")
+    statement = json.dumps({"_type": "https://in-toto.io/Statement/v1",
+                            "subject": [{"name": identity, "digest": {algorithm: hexdigest}}],
+                            "predicateType": "https://spdx.dev/Document",
+                            "predicate": {"spdxVersion": "SPDX-2.3", "name": "independent"}}).encode()
+    payload_type = "application/vnd.in-toto+json"
+    pae = b"DSSEv1 %d %s %d %s" % (len(payload_type), payload_type.encode(), len(statement), statement)
+    envelope = {"payloadType": payload_type, "payload": base64.b64encode(statement).decode(),
+                "signatures": [{"keyid": "", "sig": base64.b64encode(key.sign(pae, ec.ECDSA(hashes.SHA256()))).decode()}]}
+    open(os.path.join(outdir, "envelope.json"), "w").write(json.dumps(envelope))
+
+
 if __name__ == "__main__":
     commands = {"make-cosign-key": make_cosign_key, "open-cosign-key": open_cosign_key,
-                "verify-dsse": verify_dsse, "sign-ecdsa": sign_ecdsa}
+                "verify-dsse": verify_dsse, "sign-ecdsa": sign_ecdsa, "cosign-sign": cosign_sign}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](*sys.argv[2:])

@@ -57,6 +57,13 @@ public final class MotoServer: @unchecked Sendable {
         try Tool.check("aws", ["--endpoint-url", endpoint, "--output", "json"] + arguments,
                        environment: environment(home: home), replacingEnvironment: true)
     }
+
+    /// Creates a KMS signing key (`ECC_NIST_P256`, `RSA_2048`, …) with the AWS CLI; returns its id.
+    public func createSigningKey(spec: String, home: String) throws -> String {
+        let created = try aws(["kms", "create-key", "--key-spec", spec, "--key-usage", "SIGN_VERIFY"], home: home)
+        struct Output: Decodable { struct Metadata: Decodable { var KeyId: String }; var KeyMetadata: Metadata }
+        return try JSONDecoder().decode(Output.self, from: created.stdoutData).KeyMetadata.KeyId
+    }
 }
 
 /// A process environment with nothing of the machine's AWS setup in it.
