@@ -53,6 +53,23 @@ public struct AWSContext: Sendable {
         KMSClient(http: http, credentials: credentials, region: region, endpoint: try endpoint(.kms))
     }
 
+    public func dynamoDB() throws -> DynamoDBClient {
+        DynamoDBClient(http: http, credentials: credentials, region: region, endpoint: try endpoint(.dynamodb))
+    }
+
+    public func sns() throws -> SNSClient {
+        SNSClient(http: http, credentials: credentials, region: region, endpoint: try endpoint(.sns))
+    }
+
+    public func s3() throws -> S3Client {
+        S3Client(http: http, credentials: credentials, region: region, endpoint: try endpoint(.s3),
+                 pathStyle: EndpointResolver(environment: environment, config: config).configuredEndpoint(.s3) != nil)
+    }
+
+    public func eventBridge() throws -> EventBridgeClient {
+        EventBridgeClient(http: http, credentials: credentials, region: region, endpoint: try endpoint(.events))
+    }
+
     static func defaultChain(
         environment: AWSEnvironment, config: SharedConfig, region: String, http: any HTTPClient, explicitProfile: String?
     ) -> CredentialChain {

@@ -95,7 +95,17 @@ enum AWSRequestSender {
         region: String, signingName: String, signerOptions: SigV4Signer.Options = SigV4Signer.Options(),
         classify: (HTTPResponse) -> AWSServiceError?
     ) async throws -> HTTPResponse {
-        let payloadHash = SHA256Hasher.digest(payload).hex
+        try await send(
+            request, via: http, payloadHash: SHA256Hasher.digest(payload).hex, credentials: provider, region: region,
+            signingName: signingName, signerOptions: signerOptions, classify: classify)
+    }
+
+    /// The same, for a body hashed beforehand (a file sent as it is read).
+    static func send(
+        _ request: HTTPRequest, via http: any HTTPClient, payloadHash: String, credentials provider: (any CredentialProvider)?,
+        region: String, signingName: String, signerOptions: SigV4Signer.Options = SigV4Signer.Options(),
+        classify: (HTTPResponse) -> AWSServiceError?
+    ) async throws -> HTTPResponse {
         var attempt = 1
         while true {
             var signed = request

@@ -26,7 +26,7 @@ public struct AWSQueryClient: Sendable {
     /// Calls `action` with `parameters`; returns the `<ActionResult>` element.
     public func call(_ action: String, _ parameters: [(String, String)], idempotent: Bool = true) async throws -> XMLTree {
         let form = ([("Action", action), ("Version", apiVersion)] + parameters)
-            .map { "\(URIEncoding.encode($0.0))=\(URIEncoding.encode($0.1))" }
+            .map { "\(URIEncoding.formEncode($0.0))=\(URIEncoding.formEncode($0.1))" }
             .joined(separator: "&")
         let body = Array(form.utf8)
         var request = HTTPRequest(method: "POST", url: endpoint, body: .bytes(body))
@@ -49,7 +49,8 @@ public struct AWSQueryClient: Sendable {
 
     static func error(_ response: HTTPResponse, service: String, operation: String) -> AWSServiceError {
         let tree = XMLTree.parse(response.body)
-        let error = tree?.find("Error")
+        // Query services nest <Error> in <ErrorResponse>; S3 answers with <Error> itself.
+        let error = tree?.find("Error") ?? (tree?.name == "Error" ? tree : nil)
         return AWSServiceError(
             service: service, operation: operation,
             code: error?.first("Code")?.text ?? "HTTP\(response.status)",

@@ -18,7 +18,7 @@ public enum AWSRegion {
 
 /// The AWS services ecr-publish calls, with what endpoint resolution needs.
 public enum AWSService: String, Sendable, CaseIterable {
-    case ecr, sts, kms, dynamodb, s3, sns
+    case ecr, sts, kms, dynamodb, s3, sns, events
 
     /// The suffix of `AWS_ENDPOINT_URL_<SERVICE>`; lowercased, the key in a `[services]` section.
     public var environmentKey: String {
@@ -29,6 +29,7 @@ public enum AWSService: String, Sendable, CaseIterable {
         case .dynamodb: return "DYNAMODB"
         case .s3: return "S3"
         case .sns: return "SNS"
+        case .events: return "EVENTBRIDGE"
         }
     }
 

@@ -43,8 +43,8 @@ public struct EndpointResolver: Sendable {
         let china = region.hasPrefix("cn-")
         let suffix = china ? "amazonaws.com.cn" : "amazonaws.com"
         let fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
-        // GovCloud's STS and SNS endpoints are FIPS endpoints under the plain name.
-        let fipsByDefault = region.hasPrefix("us-gov-") && (service == .sts || service == .sns)
+        // GovCloud's STS, SNS and EventBridge endpoints are FIPS endpoints under the plain name.
+        let fipsByDefault = region.hasPrefix("us-gov-") && [.sts, .sns, .events].contains(service)
         switch service {
         case .ecr:
             return fips ? (china ? "api.ecr-fips.\(region).\(suffix)" : "ecr-fips.\(region).\(suffix)") : "api.ecr.\(region).\(suffix)"

@@ -1,6 +1,12 @@
 /// Percent-encoding as SigV4 defines it: every byte but the unreserved characters
 /// `A-Z a-z 0-9 - _ . ~` becomes `%XX` (uppercase hex), spaces included.
 enum URIEncoding {
+    /// `application/x-www-form-urlencoded`, as botocore writes Query bodies: RFC 3986
+    /// unreserved characters kept, a space as `+`, everything else percent-encoded.
+    static func formEncode(_ text: String) -> String {
+        encode(text).replacingOccurrences(of: "%20", with: "+")
+    }
+
     static func encode(_ text: String, keepSlash: Bool = false) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
