@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", "StreamIO"]),
         .target(name: "AWS", dependencies: ["HTTP", "Crypto", "StreamIO"]),
         .target(name: "Signing", dependencies: ["OCI", "Crypto", "AWS"]),
+        .target(name: "Record", dependencies: ["AWS"]),
         .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps"]),
         .executableTarget(
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
+        .testTarget(name: "RecordTests", dependencies: ["Record", "AWS", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "Crypto", "OCI", "AWS", "TestSupport"]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression", "StreamIO", "TestSupport"]),
         .testTarget(name: "ImageArchiveTests", dependencies: ["ImageArchive", "OCI", "StreamIO", "TestSupport"]),

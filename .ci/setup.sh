@@ -22,7 +22,7 @@ if ((${#missing[@]})); then
 fi
 
 # Python packages the tests use as independent verifiers (module:package), when missing.
-python_packages=(nacl:pynacl securesystemslib:securesystemslib)
+python_packages=(nacl:pynacl securesystemslib:securesystemslib jsonschema:jsonschema)
 pip_missing=()
 for entry in "${python_packages[@]}"; do
   python3 -c "import ${entry%%:*}" 2>/dev/null || pip_missing+=("${entry#*:}")

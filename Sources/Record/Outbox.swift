@@ -1,0 +1,64 @@
+import Foundation
+
+/// Records that some sink has not received yet, one JSON file each, written atomically
+/// (temporary name, then rename), so a crash never leaves half a record and nothing delivered
+/// is lost.
+public struct Outbox: Sendable {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    /// One pending record: the record and the sinks still owed it.
+    public struct Entry: Codable, Equatable, Sendable {
+        public var record: PushRecord
+        public var pending: [String]
+    }
+
+    /// Stores `record` for `pending` sinks; returns the file's path.
+    @discardableResult
+    public func store(_ record: PushRecord, pending: [String]) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let stamp = record.pushedAt.filter { $0.isNumber }
+        let path = directory + "/\(stamp)-\(record.imageDigest.suffix(64).prefix(12)).json"
+        try write(Entry(record: record, pending: pending.sorted()), to: path)
+        return path
+    }
+
+    /// The entries waiting, oldest first.
+    public func entries() throws -> [(path: String, entry: Entry)] {
+        guard FileManager.default.fileExists(atPath: directory) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".json") }.sorted()
+            .map { name in
+                let path = directory + "/" + name
+                guard let data = FileManager.default.contents(atPath: path), data.count <= 16 * 1024 * 1024,
+                      let entry = try? JSONDecoder().decode(Entry.self, from: data) else {
+                    throw RecordError.outbox("\(path) is not an outbox record; move it away and replay again")
+                }
+                return (path, entry)
+            }
+    }
+
+    /// Rewrites an entry with fewer pending sinks, or removes it when none is left.
+    public func update(_ path: String, pending: [String], record: PushRecord) throws {
+        if pending.isEmpty {
+            try FileManager.default.removeItem(atPath: path)
+        } else {
+            try write(Entry(record: record, pending: pending.sorted()), to: path)
+        }
+    }
+
+    private func write(_ entry: Entry, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let temporary = path + ".partial"
+        do {
+            try encoder.encode(entry).write(to: URL(fileURLWithPath: temporary))
+            if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary)) }
+            else { try FileManager.default.moveItem(atPath: temporary, toPath: path) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw RecordError.outbox("cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}
