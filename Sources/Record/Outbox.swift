@@ -8,19 +8,22 @@ public struct Outbox: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    /// One pending record: the record and the sinks still owed it.
+    /// One pending record: the record, the sinks still owed it (``RecordSink/reference``) and
+    /// what the S3 sink needs to send it again.
     public struct Entry: Codable, Equatable, Sendable {
         public var record: PushRecord
         public var pending: [String]
+        public var sbomPath: String?
+        public var s3KMSKeyID: String?
     }
 
     /// Stores `record` for `pending` sinks; returns the file's path.
     @discardableResult
-    public func store(_ record: PushRecord, pending: [String]) throws -> String {
+    public func store(_ record: PushRecord, pending: [String], sbomPath: String? = nil, s3KMSKeyID: String? = nil) throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let stamp = record.pushedAt.filter { $0.isNumber }
         let path = directory + "/\(stamp)-\(record.imageDigest.suffix(64).prefix(12)).json"
-        try write(Entry(record: record, pending: pending.sorted()), to: path)
+        try write(Entry(record: record, pending: pending.sorted(), sbomPath: sbomPath, s3KMSKeyID: s3KMSKeyID), to: path)
         return path
     }
 
@@ -40,11 +43,13 @@ public struct Outbox: Sendable {
     }
 
     /// Rewrites an entry with fewer pending sinks, or removes it when none is left.
-    public func update(_ path: String, pending: [String], record: PushRecord) throws {
+    public func update(_ path: String, entry: Entry, pending: [String]) throws {
         if pending.isEmpty {
             try FileManager.default.removeItem(atPath: path)
         } else {
-            try write(Entry(record: record, pending: pending.sorted()), to: path)
+            var entry = entry
+            entry.pending = pending.sorted()
+            try write(entry, to: path)
         }
     }
 
@@ -54,8 +59,8 @@ public struct Outbox: Sendable {
         let temporary = path + ".partial"
         do {
             try encoder.encode(entry).write(to: URL(fileURLWithPath: temporary))
-            if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary)) }
-            else { try FileManager.default.moveItem(atPath: temporary, toPath: path) }
+            // rename(2) replaces the old file atomically: a reader sees the old entry or the new.
+            guard rename(temporary, path) == 0 else { throw RecordError.outbox(String(cString: strerror(errno))) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw RecordError.outbox("cannot write \(path): \(error.localizedDescription)")

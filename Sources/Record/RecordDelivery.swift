@@ -3,10 +3,15 @@
 public struct RecordDelivery: Sendable {
     public let sinks: [any RecordSink]
     public let outbox: Outbox
+    /// What the S3 sink uploads beside the record, kept with an outbox entry.
+    public var sbomPath: String?
+    public var s3KMSKeyID: String?
 
-    public init(sinks: [any RecordSink], outbox: Outbox) {
+    public init(sinks: [any RecordSink], outbox: Outbox, sbomPath: String? = nil, s3KMSKeyID: String? = nil) {
         self.sinks = sinks
         self.outbox = outbox
+        self.sbomPath = sbomPath
+        self.s3KMSKeyID = s3KMSKeyID
     }
 
     /// What happened to one record.
@@ -18,17 +23,22 @@ public struct RecordDelivery: Sendable {
         public var outboxPath: String?
     }
 
-    /// Delivers `record` to `only` sinks (all when nil).
+    /// Delivers `record` to the sinks whose names are in `only` (all when nil). Results name
+    /// sinks by ``RecordSink/reference``.
     public func deliver(_ record: PushRecord, only names: Set<String>? = nil) async -> Result {
+        await Self.deliver(record, to: sinks.filter { names?.contains($0.name) ?? true })
+    }
+
+    static func deliver(_ record: PushRecord, to sinks: [any RecordSink]) async -> Result {
         var result = Result()
-        for sink in sinks where names?.contains(sink.name) ?? true {
+        for sink in sinks {
             do {
                 try await sink.deliver(record)
-                result.delivered.append(sink.name)
+                result.delivered.append(sink.reference)
             } catch let error as RecordError {
                 result.conflicts.append(error)
             } catch {
-                result.failed.append((sink.name, "\(error)"))
+                result.failed.append((sink.reference, "\(error)"))
             }
         }
         return result
@@ -38,20 +48,22 @@ public struct RecordDelivery: Sendable {
     public func send(_ record: PushRecord) async throws -> Result {
         var result = await deliver(record)
         if !result.failed.isEmpty {
-            result.outboxPath = try outbox.store(record, pending: result.failed.map(\.sink))
+            result.outboxPath = try outbox.store(record, pending: result.failed.map(\.sink), sbomPath: sbomPath, s3KMSKeyID: s3KMSKeyID)
         }
         return result
     }
 
-    /// Re-sends every outbox entry to the sinks it still lacks; removes an entry once all
-    /// have it. Returns how many deliveries were made and how many entries remain.
-    public func replay() async throws -> (delivered: Int, remaining: Int) {
+    /// Re-sends every entry of `outbox` to the sinks it still lacks, made by `sinks` from the
+    /// entry; removes an entry once all have it. Returns the deliveries made and the entries left.
+    public static func replay(
+        _ outbox: Outbox, sinks make: (Outbox.Entry) throws -> [any RecordSink]
+    ) async throws -> (delivered: Int, remaining: Int) {
         var delivered = 0, remaining = 0
         for (path, entry) in try outbox.entries() {
-            let result = await deliver(entry.record, only: Set(entry.pending))
+            let result = await deliver(entry.record, to: try make(entry).filter { entry.pending.contains($0.reference) })
             delivered += result.delivered.count
             let left = entry.pending.filter { !result.delivered.contains($0) }
-            try outbox.update(path, pending: left, record: entry.record)
+            try outbox.update(path, entry: entry, pending: left)
             if !left.isEmpty { remaining += 1 }
         }
         return (delivered, remaining)

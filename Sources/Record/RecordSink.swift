@@ -4,9 +4,16 @@ import Foundation
 /// Where a push record goes. Each delivery is idempotent for the same record (a repeated
 /// delivery changes nothing), so the outbox can replay what failed.
 public protocol RecordSink: Sendable {
-    /// `dynamodb`, `s3`, `sns` or `eventbridge`: how the outbox names it.
+    /// `dynamodb`, `s3`, `sns` or `eventbridge`.
     var name: String { get }
+    /// The table, bucket, topic ARN or event bus written to.
+    var target: String { get }
     func deliver(_ record: PushRecord) async throws
+}
+
+extension RecordSink {
+    /// `name:target`, how the outbox remembers the sink (see ``RecordSinkReference``).
+    public var reference: String { "\(name):\(target)" }
 }
 
 /// Why a record was not written.
@@ -35,6 +42,7 @@ public struct DynamoDBSink: RecordSink {
     let client: DynamoDBClient
     public let table: String
     let keyName: String
+    public var target: String { table }
 
     public init(client: DynamoDBClient, table: String, keyName: String = "ImageTag") {
         self.client = client
@@ -59,6 +67,7 @@ public struct S3Sink: RecordSink {
     public let name = "s3"
     let client: S3Client
     public let bucket: String
+    public var target: String { bucket }
     let kmsKeyID: String?
     /// The SBOM file to upload beside the record, if any.
     let sbomPath: String?
@@ -88,6 +97,7 @@ public struct SNSSink: RecordSink {
     public let name = "sns"
     let client: SNSClient
     let topicARN: String
+    public var target: String { topicARN }
 
     public init(client: SNSClient, topicARN: String) {
         self.client = client
@@ -106,6 +116,7 @@ public struct EventBridgeSink: RecordSink {
     public let name = "eventbridge"
     let client: EventBridgeClient
     let bus: String
+    public var target: String { bus }
 
     public init(client: EventBridgeClient, bus: String) {
         self.client = client

@@ -1,5 +1,6 @@
 import AWS
 import Crypto
+import Record
 import GitOps
 import HTTP
 import ImageArchive
@@ -40,6 +41,12 @@ enum ExitStatus: Int32 {
         case is CredentialError: self = .authentication
         case is AWSConfigurationError: self = .usage
         case is CryptoError, is KeyCommandError: self = .usage
+        case is RecordReplayIncomplete: self = .partial
+        case let error as RecordError:
+            switch error {
+            case .conflict, .undelivered: self = .partial
+            case .outbox: self = .localIO
+            }
         case is HTTPError: self = .network
         case let error as GitOpsError:
             switch error {

@@ -58,6 +58,7 @@ import TestSupport
     /// The test world's four sinks, their AWS resources created with the AWS CLI.
     struct World {
         var delivery: RecordDelivery
+        var context: AWSContext
         var queueURL: String
         var eventQueueURL: String
         var home: TemporaryDirectory
@@ -93,7 +94,7 @@ import TestSupport
             SNSSink(client: try context.sns(), topicARN: topicARN),
             EventBridgeSink(client: try context.eventBridge(), bus: "releases-\(suffix)"),
         ]
-        return World(delivery: RecordDelivery(sinks: sinks, outbox: Outbox(directory: outbox.path)), queueURL: queueURL,
+        return World(delivery: RecordDelivery(sinks: sinks, outbox: Outbox(directory: outbox.path)), context: context, queueURL: queueURL,
                      eventQueueURL: eventQueueURL, home: home, outbox: outbox)
     }
 
@@ -108,12 +109,14 @@ import TestSupport
         return (try JSONSerialization.jsonObject(with: received.stdoutData) as? [String: Any])?["Messages"] as? [[String: Any]] ?? []
     }
 
+    static func names(_ references: [String]) -> [String] { references.map { String($0.prefix { $0 != ":" }) } }
+
     @Test func deliversToEverySinkAndReadsBack() async throws {
         let moto = try Self.moto.get()
         let world = try Self.world(createTable: true)
         let record = Self.record()
         let result = try await world.delivery.send(record)
-        #expect(result.delivered == ["dynamodb", "s3", "sns", "eventbridge"] && result.failed.isEmpty && result.outboxPath == nil)
+        #expect(Self.names(result.delivered) == ["dynamodb", "s3", "sns", "eventbridge"] && result.failed.isEmpty && result.outboxPath == nil)
 
         let sinks = world.delivery.sinks
         let table = (sinks[0] as! DynamoDBSink).table, bucket = (sinks[1] as! S3Sink).bucket
@@ -138,7 +141,7 @@ import TestSupport
 
         // The same record again changes nothing and is no error; another digest under the key is refused.
         let repeated = await world.delivery.deliver(record, only: ["dynamodb", "s3"])
-        #expect(repeated.delivered == ["dynamodb", "s3"])
+        #expect(Self.names(repeated.delivered) == ["dynamodb", "s3"])
         let other = await world.delivery.deliver(Self.record(digest: "sha256:" + String(repeating: "00", count: 32)), only: ["dynamodb"])
         #expect(other.conflicts.count == 1 && other.delivered.isEmpty)
         let again = try moto.aws(["dynamodb", "get-item", "--table-name", table, "--key", #"{"ImageTag":{"S":"abc12345-20261202140000"}}"#], home: world.home.path)
@@ -149,20 +152,46 @@ import TestSupport
         let world = try Self.world(createTable: false)
         let record = Self.record()
         let result = try await world.delivery.send(record)
-        #expect(result.failed.map(\.sink) == ["dynamodb"])
-        #expect(result.delivered == ["s3", "sns", "eventbridge"])
+        #expect(Self.names(result.failed.map(\.sink)) == ["dynamodb"])
+        #expect(Self.names(result.delivered) == ["s3", "sns", "eventbridge"])
         let path = try #require(result.outboxPath)
-        #expect(try Outbox(directory: world.outbox.path).entries().map(\.entry.pending) == [["dynamodb"]])
+        let table = (world.delivery.sinks[0] as! DynamoDBSink).table
+        #expect(try Outbox(directory: world.outbox.path).entries().map(\.entry.pending) == [["dynamodb:\(table)"]])
         #expect(FileManager.default.fileExists(atPath: path))
 
+        // Before the fault is fixed a replay keeps the entry.
+        let outbox = Outbox(directory: world.outbox.path)
+        let context = world.context
+        let early = try await RecordDelivery.replay(outbox) { try RecordSinkReference.sinks(for: $0, context: context) }
+        #expect(early.delivered == 0 && early.remaining == 1)
         // The fault is fixed: the replay delivers the one missing record, a second sends nothing.
-        try Self.createRecordTable((world.delivery.sinks[0] as! DynamoDBSink).table, home: world.home)
-        let first = try await world.delivery.replay()
+        try Self.createRecordTable(table, home: world.home)
+        let first = try await RecordDelivery.replay(outbox) { try RecordSinkReference.sinks(for: $0, context: context) }
         #expect(first.delivered == 1 && first.remaining == 0)
         #expect(!FileManager.default.fileExists(atPath: path))
-        let second = try await world.delivery.replay()
+        let second = try await RecordDelivery.replay(outbox) { try RecordSinkReference.sinks(for: $0, context: context) }
         #expect(second.delivered == 0 && second.remaining == 0)
         // SNS got exactly one message in all.
         #expect(try Self.messages(world.queueURL, home: world.home).count == 1)
+    }
+
+    @Test func replayCommandDeliversWhatTheOutboxHolds() throws {
+        let moto = try Self.moto.get()
+        let home = try TemporaryDirectory("replay-home")
+        let outbox = try TemporaryDirectory("replay-outbox")
+        let table = "ECRImageLogs-\(UUID().uuidString.prefix(8).lowercased())"
+        try Outbox(directory: outbox.path).store(Self.record(), pending: ["dynamodb:\(table)"])
+        let environment = moto.environment(home: home.path)
+        let missing = try Tool.run(Paths.executable, ["record", "replay", "--outbox", outbox.path], environment: environment, replacingEnvironment: true)
+        #expect(missing.status == 7, "\(missing.stdout)\(missing.stderr)")
+        #expect(missing.stderr.contains("stay in"))
+        SecretScan.check(missing, against: [moto.secretAccessKey])
+        try Self.createRecordTable(table, home: home)
+        let replayed = try Tool.run(Paths.executable, ["record", "replay", "--outbox", outbox.path], environment: environment, replacingEnvironment: true)
+        #expect(replayed.status == 0, "\(replayed.stdout)\(replayed.stderr)")
+        #expect(replayed.stdout.contains("1 deliveries, 0 record(s) left"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.path).isEmpty)
+        let item = try moto.aws(["dynamodb", "get-item", "--table-name", table, "--key", #"{"ImageTag":{"S":"abc12345-20261202140000"}}"#], home: home.path)
+        #expect(item.stdout.contains(Self.digest))
     }
 }
