@@ -53,3 +53,21 @@ import TestSupport
         await #expect(throws: SigningError.self) { _ = try await KMSSigner(client: try context.kms(), keyID: keyID).publicKey() }
     }
 }
+
+/// Key files for signing: an open mode draws a warning, a large or missing file a clear error.
+@Suite struct KeyFileReaderTests {
+    @Test func warnsAboutKeysOthersCanRead() throws {
+        let directory = try TemporaryDirectory("keyfile")
+        let path = directory.file("cosign.key")
+        try CosignKeyFile.pem(for: try ECDSAPrivateKey.generate(), passphrase: Array("pw".utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o600)
+        #expect(try KeyFileReader.read(path) { Array("pw".utf8) }.warning == nil)
+        chmod(path, 0o644)
+        let warning = try #require(try KeyFileReader.read(path) { Array("pw".utf8) }.warning)
+        #expect(warning.contains("chmod 600"))
+        #expect(throws: SigningError.self) { try KeyFileReader.read(directory.file("absent.key")) { [] } }
+        let large = directory.file("large.key")
+        try String(repeating: "A", count: 70_000).write(toFile: large, atomically: true, encoding: .utf8)
+        #expect(throws: SigningError.self) { try KeyFileReader.read(large) { [] } }
+    }
+}
