@@ -14,7 +14,7 @@ public struct AWSContext: Sendable {
 
     public init(
         region explicitRegion: String? = nil, profile: String? = nil,
-        httpConfiguration: HTTPClientConfiguration = HTTPClientConfiguration(),
+        httpConfiguration: HTTPClientConfiguration = HTTPClientConfiguration(), retry: RetryPolicy = RetryPolicy(),
         environment: AWSEnvironment = AWSEnvironment(), credentials: (any CredentialProvider)? = nil
     ) throws {
         var environment = environment
@@ -24,7 +24,8 @@ public struct AWSContext: Sendable {
             throw AWSConfigurationError.noSuchProfile(name: named, files: [environment.configFilePath, environment.credentialsFilePath])
         }
         let region = try AWSRegion.resolve(explicit: explicitRegion, environment: environment, config: config)
-        let http = CurlHTTPClient(configuration: httpConfiguration, environment: environment.variables)
+        let http = AWSRetry.client(
+            wrapping: CurlHTTPClient(configuration: httpConfiguration, environment: environment.variables), policy: retry)
         self.environment = environment
         self.config = config
         self.region = region
@@ -81,7 +82,7 @@ public struct AWSContext: Sendable {
         var metadataConfiguration = HTTPClientConfiguration()
         metadataConfiguration.connectTimeout = .seconds(1)
         metadataConfiguration.stallTimeout = .seconds(2)
-        metadataConfiguration.retry = .none
+        // Single attempts: off EC2 the metadata address must fail fast.
         let metadataHTTP = CurlHTTPClient(configuration: metadataConfiguration, environment: environment.variables)
         let container = ContainerCredentialSource(environment: environment, http: http)
         let instance = InstanceMetadataCredentialSource(environment: environment, http: metadataHTTP)

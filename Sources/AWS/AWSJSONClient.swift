@@ -87,8 +87,8 @@ public struct AWSJSONClient: Sendable {
 /// An empty JSON answer.
 public struct AWSEmptyOutput: Decodable, Sendable {}
 
-/// Signs and sends a request, retrying AWS throttling answers (which HTTP-level retries do
-/// not see: AWS reports most of them as 400 with a code).
+/// Signs and sends a request (once: retries are the HTTP client's, see ``AWSRetry``) and
+/// turns an error answer into an ``AWSServiceError``.
 enum AWSRequestSender {
     static func send(
         _ request: HTTPRequest, via http: any HTTPClient, payload: [UInt8], credentials provider: (any CredentialProvider)?,
@@ -106,22 +106,14 @@ enum AWSRequestSender {
         region: String, signingName: String, signerOptions: SigV4Signer.Options = SigV4Signer.Options(),
         classify: (HTTPResponse) -> AWSServiceError?
     ) async throws -> HTTPResponse {
-        var attempt = 1
-        while true {
-            var signed = request
-            if let provider {
-                let credentials = try await provider.credentials()
-                SigV4Signer(credentials: credentials, region: region, service: signingName, options: signerOptions)
-                    .sign(&signed, payloadHash: payloadHash)
-            }
-            let response = try await http.execute(signed)
-            guard let error = classify(response) else { return response }
-            if error.isThrottling, attempt < 4 {
-                try await Task.sleep(for: RetryPolicy().delay(afterAttempt: attempt, retryAfter: response.headers["Retry-After"]))
-                attempt += 1
-                continue
-            }
-            throw error
+        var signed = request
+        if let provider {
+            let credentials = try await provider.credentials()
+            SigV4Signer(credentials: credentials, region: region, service: signingName, options: signerOptions)
+                .sign(&signed, payloadHash: payloadHash)
         }
+        let response = try await http.execute(signed)
+        if let error = classify(response) { throw error }
+        return response
     }
 }

@@ -4,7 +4,8 @@ import StreamIO
 
 /// ``HTTPClient`` on libcurl: connection reuse, HTTP/2 where offered, TLS verification with
 /// an optional CA bundle, proxies from the standard environment variables (`https_proxy`,
-/// `no_proxy`, …, read by libcurl), timeouts and retries.
+/// `no_proxy`, …, read by libcurl) and timeouts. One attempt per request: retries are
+/// ``RetryingHTTPClient``'s, wrapped around this client.
 ///
 /// Transfers run on threads of their own, never on Swift's cooperative pool. Idle handles
 /// (and their open connections) are kept for the next request.
@@ -39,27 +40,7 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
         guard let scheme = request.url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw HTTPError.unsupportedURL(RedactedURL.describe(request.url))
         }
-        let policy = configuration.retry
-        var attempt = 1
-        while true {
-            do {
-                let response = try await Blocking.run { try self.perform(request, sink: sink) }
-                // 429 and 503 mean the server did not act on the request: safe to repeat.
-                let repeatable = request.isIdempotent || response.status == 429 || response.status == 503
-                if attempt < policy.maxAttempts, repeatable, RetryPolicy.isRetryable(status: response.status) {
-                    try await Task.sleep(for: policy.delay(afterAttempt: attempt, retryAfter: response.headers["Retry-After"]))
-                    attempt += 1
-                    continue
-                }
-                return response
-            } catch let error as HTTPError {
-                // A refused connection never reached the server: repeatable for any request.
-                let neverSent = { if case .transport(7, _, _) = error { return true } else { return false } }()
-                guard attempt < policy.maxAttempts, error.isTransient, request.isIdempotent || neverSent else { throw error }
-                try await Task.sleep(for: policy.delay(afterAttempt: attempt))
-                attempt += 1
-            }
-        }
+        return try await Blocking.run { try self.perform(request, sink: sink) }
     }
 
     /// One attempt, blocking the calling thread.

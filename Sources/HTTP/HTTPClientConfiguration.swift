@@ -9,7 +9,6 @@ public struct HTTPClientConfiguration: Sendable {
     public var userAgent = "ecr-publish"
     /// Largest response body held in memory.
     public var maxResponseBody = 32 << 20
-    public var retry = RetryPolicy()
 
     public init() {}
 

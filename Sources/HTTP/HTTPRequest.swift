@@ -70,8 +70,8 @@ public protocol ResponseBodySink: AnyObject, Sendable {
 /// Sends HTTP requests. The registry and AWS clients are written against this protocol,
 /// never against libcurl.
 public protocol HTTPClient: Sendable {
-    /// Sends `request`, retrying per the client's policy, and returns the final response
-    /// whatever its status.
+    /// Sends `request` and returns the final response whatever its status (a decorator
+    /// such as ``RetryingHTTPClient`` may have tried more than once).
     func execute(_ request: HTTPRequest) async throws -> HTTPResponse
 
     /// Like ``execute(_:)``, but a successful (2xx) response's body goes to `sink` instead

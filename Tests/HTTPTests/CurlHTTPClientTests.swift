@@ -11,12 +11,11 @@ import TestSupport
     static let plainRegistry = Result(catching: { try RegistryServer(tls: false) })
 
     static func client(caFile: String? = nil, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20)),
-                       configure: (inout HTTPClientConfiguration) -> Void = { _ in }) -> CurlHTTPClient {
+                       configure: (inout HTTPClientConfiguration) -> Void = { _ in }) -> any HTTPClient {
         var configuration = HTTPClientConfiguration()
         configuration.caFile = caFile
-        configuration.retry = retry
         configure(&configuration)
-        return CurlHTTPClient(configuration: configuration, environment: [:])
+        return RetryingHTTPClient(wrapping: CurlHTTPClient(configuration: configuration, environment: [:]), policy: retry)
     }
 
     static func get(_ url: String, authorization: String? = nil) -> HTTPRequest {
@@ -38,9 +37,7 @@ import TestSupport
 
     @Test func tlsHonoursSSLCertFile() async throws {
         let registry = try Self.registry.get()
-        var configuration = HTTPClientConfiguration()
-        configuration.retry = .none
-        let client = CurlHTTPClient(configuration: configuration, environment: ["SSL_CERT_FILE": registry.caFile])
+        let client = CurlHTTPClient(configuration: HTTPClientConfiguration(), environment: ["SSL_CERT_FILE": registry.caFile])
         #expect(try await client.execute(Self.get(registry.baseURL + "/v2/")).status == 401)
     }
 
@@ -143,6 +140,19 @@ import TestSupport
         var post = HTTPRequest(method: "POST", url: URL(string: proxy.baseURL + "/v2/http/post/blobs/uploads/")!)
         post.headers.set("Authorization", registry.basicAuthorization)
         await #expect(throws: HTTPError.self) { try await Self.client().execute(post) }
+    }
+
+    @Test func retriesAnyRequestOnlyWhenTheServerDidNotActOnIt() async throws {
+        let registry = try Self.plainRegistry.get()
+        let proxy = try TestServers.start("fault_proxy.py", [
+            "--upstream", "127.0.0.1:\(registry.port)", "--script", "status:429,status:503,pass,status:500,pass",
+        ])
+        var post = HTTPRequest(method: "POST", url: URL(string: proxy.baseURL + "/v2/http/retry/blobs/uploads/")!)
+        post.headers.set("Authorization", registry.basicAuthorization)
+        // 429 and 503: not acted on, so even a POST goes again.
+        #expect(try await Self.client().execute(post).status == 202)
+        // 500: the server may have acted; a POST is not repeated.
+        #expect(try await Self.client().execute(post).status == 500)
     }
 
     @Test func doesNotRetryClientErrors() async throws {
