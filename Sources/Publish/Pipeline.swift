@@ -30,11 +30,29 @@ public struct Pipeline: Sendable {
         FileSystem.removeTree(partial)
         defer { FileSystem.removeTree(partial) }
 
+        let (loaded, spool) = try await read(spoolDirectory: partial + "/blobs")
+        let layout = OCILayout(root: partial, spool: spool)
+        _ = try await ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.jobs)
+            .write(to: layout, tags: [Self.refName(options: options, loaded: loaded)])
+        try layout.finish()
+        try FileSystem.replace(output + "/image", with: partial)
+        var report = PublishReport(options: options, loaded: loaded, tags: options.tags, layout: output + "/image")
+        if let gitops = options.gitops, let registry = options.registry {
+            report.gitops = try await gitops.run(
+                image: ImageReference(registry: registry, repository: options.repository),
+                tag: options.tags.first, digest: loaded.artifact.descriptor.digest, dryRun: true, patchDirectory: output)
+        }
+        return report
+    }
+
+    /// The one pass over the tarball: every blob spooled under `spoolDirectory`, every
+    /// digest computed and checked.
+    func read(spoolDirectory: String) async throws -> (LoadedArchive, BlobSpool) {
         let options = self.options
-        let loaded = try await Blocking.run {
+        return try await Blocking.run {
             let pool = try CompressionPool(threads: options.threads, level: options.compressionLevel)
             defer { pool.shutdown() }
-            let spool = try BlobSpool(directory: partial + "/blobs")
+            let spool = try BlobSpool(directory: spoolDirectory)
             var readOptions = ArchiveReadOptions()
             readOptions.imageReference = options.imageReference
             readOptions.manifestFormat = options.manifestFormat
@@ -43,21 +61,9 @@ public struct Pipeline: Sendable {
             // Nothing reads the full file list yet (the SBOM will choose what it needs):
             // keep memory independent of the number of files.
             readOptions.recordsEntries = false
-            let loaded = try ImageArchiveReader.read(
-                path: options.imagePath, options: readOptions, spool: spool, pool: pool)
-            try OCILayoutWriter.finish(
-                loaded.artifact, refName: Self.refName(options: options, loaded: loaded), spool: spool, root: partial)
-            return loaded
+            let loaded = try ImageArchiveReader.read(path: options.imagePath, options: readOptions, spool: spool, pool: pool)
+            return (loaded, spool)
         }
-        let layout = output + "/image"
-        try FileSystem.replace(layout, with: partial)
-        var report = PublishReport(options: options, loaded: loaded, tags: options.tags, layout: layout)
-        if let gitops = options.gitops, let registry = options.registry {
-            report.gitops = try await gitops.run(
-                image: ImageReference(registry: registry, repository: options.repository),
-                tag: options.tags.first, digest: loaded.artifact.descriptor.digest, dryRun: true, patchDirectory: output)
-        }
-        return report
     }
 
     /// The repository step: exists, with the requested settings.

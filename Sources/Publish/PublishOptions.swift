@@ -23,6 +23,8 @@ public struct PublishOptions: Sendable {
     public var compressionLevel = 5
     /// Compression threads; defaults to the number of cores.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Blobs written at the same time (`--jobs`).
+    public var jobs = 4
     /// Tags given explicitly (`--tag`).
     public var tags: [String] = []
     public var limits = ArchiveLimits()
@@ -54,6 +56,9 @@ public struct PublishOptions: Sendable {
         }
         guard (1...256).contains(threads) else {
             throw PublishError.invalidOption("--threads must be 1-256, not \(threads)")
+        }
+        guard (1...64).contains(jobs) else {
+            throw PublishError.invalidOption("--jobs must be 1-64, not \(jobs)")
         }
         for tag in tags where !TagName.isValid(tag) {
             throw PublishError.invalidOption("'\(tag)' is not a valid tag: up to 128 characters of letters, digits, _ . -, not starting with . or -")

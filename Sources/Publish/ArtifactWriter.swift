@@ -1,0 +1,94 @@
+import Foundation
+import ImageArchive
+import OCI
+
+/// Writes a prepared artifact to one ``ImageDestination`` in the order registries need:
+/// every blob (once, however many manifests share it; at most `jobs` at a time), then each
+/// image's manifest, then the index, then the tags. Nothing is tagged before everything it
+/// names is written.
+struct ArtifactWriter: Sendable {
+    let artifact: PreparedArtifact
+    let spool: BlobSpool
+    let jobs: Int
+
+    /// What one destination got.
+    struct Outcome: Sendable {
+        var blobsWritten = 0
+        var bytesWritten: Int64 = 0
+        var blobsPresent = 0
+        var bytesPresent: Int64 = 0
+        var tags: [(tag: String, outcome: TagOutcome)] = []
+    }
+
+    func write(to destination: any ImageDestination, tags: [String]) async throws -> Outcome {
+        var outcome = Outcome()
+        for (descriptor, written) in try await writeBlobs(to: destination) {
+            if written {
+                outcome.blobsWritten += 1
+                outcome.bytesWritten += descriptor.size
+            } else {
+                outcome.blobsPresent += 1
+                outcome.bytesPresent += descriptor.size
+            }
+        }
+        for image in artifact.images {
+            try await destination.writeManifest(image.manifest, bytes: image.manifestBytes)
+        }
+        let (top, bytes) = topLevel
+        if case .index = artifact { try await destination.writeManifest(top, bytes: bytes) }
+        for tag in tags {
+            outcome.tags.append((tag, try await destination.tag(top, bytes: bytes, as: tag)))
+        }
+        return outcome
+    }
+
+    /// The top-level manifest or index and its bytes.
+    var topLevel: (Descriptor, [UInt8]) {
+        switch artifact {
+        case .image(let image): return (image.manifest, image.manifestBytes)
+        case .index(let index): return (index.descriptor, index.bytes)
+        }
+    }
+
+    /// Every distinct blob of the artifact with its content: layers from the spool, configs
+    /// from memory.
+    var blobs: [(Descriptor, BlobContent)] {
+        var seen = Set<Digest>()
+        var blobs: [(Descriptor, BlobContent)] = []
+        for image in artifact.images {
+            for layer in image.layers where seen.insert(layer.descriptor.digest).inserted {
+                blobs.append((layer.descriptor, .file(path: spool.path(for: layer.descriptor.digest))))
+            }
+            if seen.insert(image.config.digest).inserted {
+                blobs.append((image.config, .bytes(image.configBytes)))
+            }
+        }
+        return blobs
+    }
+
+    /// Writes the blobs the destination lacks, `jobs` at a time; returns each with whether
+    /// it was written (false: already there).
+    private func writeBlobs(to destination: any ImageDestination) async throws -> [(Descriptor, Bool)] {
+        let pending = blobs
+        return try await withThrowingTaskGroup(of: (Descriptor, Bool).self) { group in
+            var results: [(Descriptor, Bool)] = []
+            var started = 0
+            func startNext() {
+                guard started < pending.count else { return }
+                let (descriptor, content) = pending[started]
+                started += 1
+                group.addTask {
+                    if try await destination.blobExists(descriptor) { return (descriptor, false) }
+                    try await destination.writeBlob(descriptor, content: content)
+                    return (descriptor, true)
+                }
+            }
+            for _ in 0..<max(1, jobs) { startNext() }
+            while let result = try await group.next() {
+                results.append(result)
+                startNext()
+            }
+            return results
+        }
+    }
+}
