@@ -30,11 +30,12 @@ let package = Package(
         .target(name: "AWS", dependencies: ["HTTP", "Crypto", "StreamIO"]),
         .target(name: "Signing", dependencies: ["OCI", "Crypto", "AWS"]),
         .target(name: "Record", dependencies: ["AWS"]),
+        .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS"]),
         .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps"]),
+        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry"]),
         .executableTarget(
             name: "ecr-publish",
-            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Test support: launchers for real tools and servers, image builders, temp dirs.

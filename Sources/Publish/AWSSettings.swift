@@ -12,10 +12,15 @@ public struct AWSSettings: Sendable {
 
     /// The context every AWS client of the run shares.
     public func context(environment: AWSEnvironment = AWSEnvironment()) throws -> AWSContext {
+        try AWSContext(region: region, profile: profile, httpConfiguration: httpConfiguration(), environment: environment)
+    }
+
+    /// The HTTP settings of every client of the run (AWS APIs and the registry).
+    public func httpConfiguration() -> HTTPClientConfiguration {
         var http = HTTPClientConfiguration()
         http.caFile = caFile
         http.userAgent = "ecr-publish/\(ECRPublishVersion.current)"
-        return try AWSContext(region: region, profile: profile, httpConfiguration: http, environment: environment)
+        return http
     }
 }
 

@@ -7,9 +7,11 @@ import StreamIO
 
 /// The publish step, top to bottom. Each stage is one call into the module that owns it.
 ///
-/// Today: read the tarball in one pass (digests, compression, file index) and write the
-/// OCI layout (`--no-push`). Signing, SBOM, push, GitOps and the push record plug in here
-/// as later stages, all working from the same ``LoadedArchive``.
+/// Repository and registry are checked first (a refusal costs no read of the tarball); then
+/// one pass over the tarball (digests, compression, spool); then the image goes to each
+/// destination through the same ``ArtifactWriter``: the registry unless `--no-push`, an OCI
+/// layout when `--output` is given. Signing, SBOM and the push record plug in here as
+/// later stages, all working from the same ``LoadedArchive``.
 public struct Pipeline: Sendable {
     public let options: PublishOptions
 
@@ -19,30 +21,66 @@ public struct Pipeline: Sendable {
 
     public func run() async throws -> PublishReport {
         try options.validate()
-        guard options.noPush, let output = options.outputDirectory else {
-            let outcome = try await ensureRepository()
-            throw PublishError.pushNotAvailable(
-                repositoryStep: "\(outcome.name) \(outcome.action.rawValue)"
-                    + (outcome.changes.isEmpty ? "" : ": " + outcome.changes.joined(separator: "; ")))
+        let clock = ContinuousClock()
+        let started = clock.now
+        var registry: RegistryConnection?
+        var repositoryStep: RepositoryProvisioner.Outcome?
+        if !options.noPush {
+            let context = try options.aws.context()
+            repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
+                .ensure(options.repository, settings: options.repositorySettings, create: options.createRepository)
+            registry = try await RegistryConnection.open(options: options, context: context)
         }
-        try FileSystem.makeDirectories(output)
-        let partial = "\(output)/.image.partial-\(ProcessInfo.processInfo.processIdentifier)"
-        FileSystem.removeTree(partial)
-        defer { FileSystem.removeTree(partial) }
 
-        let (loaded, spool) = try await read(spoolDirectory: partial + "/blobs")
-        let layout = OCILayout(root: partial, spool: spool)
-        _ = try await ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.jobs)
-            .write(to: layout, tags: [Self.refName(options: options, loaded: loaded)])
-        try layout.finish()
-        try FileSystem.replace(output + "/image", with: partial)
-        var report = PublishReport(options: options, loaded: loaded, tags: options.tags, layout: output + "/image")
-        if let gitops = options.gitops, let registry = options.registry {
+        let work = try Self.workDirectory(output: options.outputDirectory)
+        defer { FileSystem.removeTree(work) }
+        let (loaded, spool) = try await read(spoolDirectory: work + "/blobs")
+        let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.jobs)
+
+        var push: PushResult?
+        if let registry {
+            let outcome = try await writer.write(to: registry.client.repository(options.repository), tags: options.tags)
+            push = PushResult(
+                registry: registry.imageRegistry, endpoint: registry.client.host, repository: options.repository,
+                digest: loaded.artifact.descriptor.digest, outcome: outcome, repositoryStep: repositoryStep,
+                seconds: (clock.now - started).seconds)
+        }
+        var layoutPath: String?
+        if let output = options.outputDirectory {
+            // After the push: finishing the layout drops spooled blobs the image does not use.
+            let layout = OCILayout(root: work, spool: spool)
+            _ = try await writer.write(to: layout, tags: [Self.refName(options: options, loaded: loaded)])
+            try layout.finish()
+            try FileSystem.replace(output + "/image", with: work)
+            layoutPath = output + "/image"
+        }
+
+        var report = PublishReport(options: options, loaded: loaded, tags: options.tags, layout: layoutPath)
+        report.push = push
+        report.pushed = push != nil
+        if let gitops = options.gitops, let imageRegistry = registry?.imageRegistry ?? options.registry {
             report.gitops = try await gitops.run(
-                image: ImageReference(registry: registry, repository: options.repository),
-                tag: options.tags.first, digest: loaded.artifact.descriptor.digest, dryRun: true, patchDirectory: output)
+                image: ImageReference(registry: imageRegistry, repository: options.repository),
+                tag: options.tags.first, digest: loaded.artifact.descriptor.digest, dryRun: options.noPush,
+                patchDirectory: options.outputDirectory)
         }
         return report
+    }
+
+    /// Where the pass spools blobs: inside the output directory when a layout is written (it
+    /// becomes the layout), else a private temporary directory. Removed at the end either way.
+    static func workDirectory(output: String?) throws -> String {
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let path: String
+        if let output {
+            try FileSystem.makeDirectories(output)
+            path = "\(output)/.image.partial-\(pid)"
+        } else {
+            path = NSTemporaryDirectory() + "ecr-publish-\(pid)-\(UInt32.random(in: 0...UInt32.max))"
+        }
+        FileSystem.removeTree(path)
+        try FileSystem.makeDirectories(path)
+        return path
     }
 
     /// The one pass over the tarball: every blob spooled under `spoolDirectory`, every
@@ -64,13 +102,6 @@ public struct Pipeline: Sendable {
             let loaded = try ImageArchiveReader.read(path: options.imagePath, options: readOptions, spool: spool, pool: pool)
             return (loaded, spool)
         }
-    }
-
-    /// The repository step: exists, with the requested settings.
-    public func ensureRepository() async throws -> RepositoryProvisioner.Outcome {
-        let context = try options.aws.context()
-        return try await RepositoryProvisioner(ecr: context.ecr())
-            .ensure(options.repository, settings: options.repositorySettings, create: options.createRepository)
     }
 
     /// The name the layout gives the image: the first explicit tag, else the tag the tarball

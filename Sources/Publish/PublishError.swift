@@ -4,8 +4,6 @@ public enum PublishError: Error, Equatable, CustomStringConvertible {
     case invalidOption(String)
     /// The requested feature is not available in this version.
     case notAvailable(String)
-    /// Pushing is the next part to land; the repository step before it ran.
-    case pushNotAvailable(repositoryStep: String)
     /// The repository does not exist and `--create-repository` was not given.
     case repositoryMissing(String)
 
@@ -13,8 +11,6 @@ public enum PublishError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .invalidOption(let detail): return detail
         case .notAvailable(let detail): return "\(detail) is not available in this version of ecr-publish yet"
-        case .pushNotAvailable(let step):
-            return "the repository step ran (\(step)), but pushing the image to ECR is not available in this version of ecr-publish yet; run with --no-push --output DIR for a local run"
         case .repositoryMissing(let name):
             return "the ECR repository '\(name)' does not exist; pass --create-repository to create it with the settings given"
         }

@@ -39,6 +39,11 @@ public struct PublishOptions: Sendable {
     /// The registry host image references name (`--registry`); when pushing, the ECR
     /// registry of the account.
     public var registry: String?
+    /// Where registry traffic goes instead of the registry itself (`--registry-endpoint`):
+    /// a VPC endpoint, a proxy, a test registry. The image keeps its ECR name.
+    public var registryEndpoint: URL?
+    /// PATCH part size for large blobs (default: the registry client's, 8 MiB).
+    public var chunkSize: Int64?
 
     public init(imagePath: String, repository: String) {
         self.imagePath = imagePath
@@ -69,6 +74,12 @@ public struct PublishOptions: Sendable {
         }
         if let registry, registry.isEmpty || registry.contains("/") || registry.contains("://") {
             throw PublishError.invalidOption("--registry takes a host name (and port), not '\(registry)'")
+        }
+        if let endpoint = registryEndpoint, !["http", "https"].contains(endpoint.scheme ?? "") || endpoint.host == nil {
+            throw PublishError.invalidOption("--registry-endpoint takes an http(s) URL such as https://vpce-….ecr.us-east-1.vpce.amazonaws.com, not '\(endpoint.absoluteString)'")
+        }
+        if let chunkSize, chunkSize < 5 << 20 || chunkSize > 100 << 20 {
+            throw PublishError.invalidOption("--chunk-size must be 5-100 MiB (ECR refuses parts under 5 MiB), not \(chunkSize) bytes")
         }
         if noPush && outputDirectory == nil {
             throw PublishError.invalidOption("--no-push needs --output DIR for the artifacts it writes")

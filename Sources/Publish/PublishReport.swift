@@ -45,6 +45,8 @@ public struct PublishReport: Codable, Sendable {
     public var notes: [String]
     /// The GitOps update, when configured.
     public var gitops: GitOpsResult?
+    /// What the push did, unless `--no-push`.
+    public var push: PushResult?
 }
 
 extension PublishReport {
@@ -67,6 +69,6 @@ extension PublishReport {
                             uncompressedSize: layer.uncompressedSize, action: layer.action, source: layer.sourcePath)
                     })
             },
-            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil)
+            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil, push: nil)
     }
 }

@@ -18,7 +18,19 @@ public enum TextReporter {
                 lines.append("          digest \(layer.digest)  \(formatBytes(layer.uncompressedSize)) -> \(formatBytes(layer.size)) (\(layer.action.rawValue))")
             }
         }
-        if !report.tags.isEmpty { lines.append("tags      \(report.tags.joined(separator: ", "))") }
+        if let push = report.push {
+            if let step = push.repositoryStep {
+                lines.append("repository \(step.name) \(step.action.rawValue)" + (step.changes.isEmpty ? "" : ": " + step.changes.joined(separator: "; ")))
+            }
+            lines.append("pushed    \(push.image)" + (push.endpoint == push.registry ? "" : " (through \(push.endpoint))"))
+            for tag in push.tags {
+                lines.append("tag       \(tag.tag)  \(tag.outcome == .alreadyThere ? "already there" : "written")")
+            }
+            if push.tags.isEmpty { lines.append("tag       none given: the image is reachable by digest only") }
+            lines.append("blobs     \(push.blobsUploaded) uploaded (\(formatBytes(push.bytesUploaded))), \(push.blobsSkipped) already there (\(formatBytes(push.bytesSkipped))) in \(String(format: "%.1f", push.seconds)) s")
+        } else if !report.tags.isEmpty {
+            lines.append("tags      \(report.tags.joined(separator: ", "))")
+        }
         if let layout = report.layout { lines.append("wrote     OCI image layout \(layout)") }
         for note in report.notes { lines.append("note      \(note)") }
         if let gitops = report.gitops {

@@ -5,6 +5,7 @@ import GitOps
 import HTTP
 import ImageArchive
 import Publish
+import Registry
 
 /// The process exit statuses, documented in README.md. Scripts rely on them: change them
 /// only with a note in the changelog.
@@ -34,7 +35,7 @@ enum ExitStatus: Int32 {
         case is OutputError: self = .localIO
         case let error as PublishError:
             switch error {
-            case .invalidOption, .notAvailable, .repositoryMissing, .pushNotAvailable: self = .usage
+            case .invalidOption, .notAvailable, .repositoryMissing: self = .usage
             }
         case let error as AWSServiceError:
             self = error.isAuthenticationFailure ? .authentication : .network
@@ -48,6 +49,12 @@ enum ExitStatus: Int32 {
             case .outbox: self = .localIO
             }
         case is HTTPError: self = .network
+        case let error as RegistryError:
+            switch error {
+            case .unauthorized: self = .authentication
+            case .tagImmutable: self = .policy
+            case .unexpectedAnswer, .digestMismatch, .invalidLocation: self = .network
+            }
         case let error as GitOpsError:
             switch error {
             case .authentication: self = .authentication

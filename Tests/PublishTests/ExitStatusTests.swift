@@ -40,7 +40,7 @@ import TestSupport
         ["publish", "x.tar", "--repository", "team/app", "--no-push", "--output", "/tmp/x", "--compression-level", "13"],
         ["publish", "x.tar", "--repository", "team/app", "--no-push", "--output", "/tmp/x", "--manifest-format", "v1"],
         ["publish", "x.tar", "--repository", "team/app", "--no-push", "--output", "/tmp/x", "--tag", "-bad"],
-        ["publish", "x.tar", "--repository", "team/app"],                                 // push: not yet
+        ["publish", "x.tar", "--repository", "team/app"],                                 // push: no region
         ["no-such-command"],
     ])
     func usageErrorsExitWithTwo(arguments: [String]) throws {

@@ -9,9 +9,12 @@ public final class RegistryServer: @unchecked Sendable {
     public let directory: TemporaryDirectory
     public let usesTLS: Bool
     public let username = "AWS"
-    public let password = "123456789012-auth-token"
+    public let password: String
 
-    public init(tls: Bool = true) throws {
+    /// - Parameter password: the one the registry accepts; the default is moto's token for
+    ///   account 123456789012, another one makes the registry refuse moto's token.
+    public init(tls: Bool = true, password: String = "123456789012-auth-token") throws {
+        self.password = password
         directory = try TemporaryDirectory("registry")
         usesTLS = tls
         let port = try FreePort.pick()
@@ -45,6 +48,29 @@ public final class RegistryServer: @unchecked Sendable {
     public var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
     /// The self-signed certificate to trust.
     public var caFile: String { directory.path + "/cert.pem" }
+    /// A directory holding the certificate as `ca.crt`, for skopeo's `--cert-dir`.
+    public var certDirectory: String {
+        let path = directory.path + "/certs.d"
+        if !FileManager.default.fileExists(atPath: path + "/ca.crt") {
+            try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try? FileManager.default.copyItem(atPath: caFile, toPath: path + "/ca.crt")
+        }
+        return path
+    }
+
+    /// `docker://127.0.0.1:PORT/REFERENCE`, for skopeo.
+    public func dockerReference(_ reference: String) -> String { "docker://127.0.0.1:\(port)/\(reference)" }
+
+    /// `skopeo inspect` options reaching this registry (credentials, its certificate).
+    public var skopeoInspectOptions: [String] {
+        ["--creds", "\(username):\(password)"] + (usesTLS ? ["--cert-dir", certDirectory] : ["--tls-verify=false"])
+    }
+
+    /// `skopeo copy` options for this registry as the source.
+    public var skopeoSourceOptions: [String] {
+        ["--src-creds", "\(username):\(password)"] + (usesTLS ? ["--src-cert-dir", certDirectory] : ["--src-tls-verify=false"])
+    }
+
     /// `Authorization` header value for Basic auth.
     public var basicAuthorization: String {
         "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()

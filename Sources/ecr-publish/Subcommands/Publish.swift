@@ -6,13 +6,14 @@ import Publish
 extension ECRPublish {
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read an image tarball and publish it (today: --no-push writes an OCI layout).",
+            abstract: "Read an image tarball and push it to ECR (or, with --no-push, write an OCI layout).",
             discussion: """
                 Reads IMAGE.tar in one streaming pass: checks every layer against the image \
                 config's diff_ids, gzip-compresses uncompressed layers deterministically (the same \
-                input gives the same bytes and digests whatever --threads), and writes the image. \
-                With --no-push everything is written under --output DIR: DIR/image is an OCI image \
-                layout that skopeo, crane and oras read.
+                input gives the same bytes and digests whatever --threads), and pushes the image to \
+                the repository: blobs the registry lacks, then the manifest (an index for a \
+                multi-platform image), then each --tag. With --output DIR, DIR/image is also written \
+                as an OCI image layout that skopeo, crane and oras read; --no-push writes only that.
                 """
         )
 
@@ -34,6 +35,9 @@ extension ECRPublish {
         @Option(name: .long, help: "Tag for the image (repeatable). The first one names the image in the OCI layout.")
         var tag: [String] = []
 
+        @OptionGroup(title: "Push options")
+        var push: PushOptions
+
         @OptionGroup(title: "Image options")
         var imageOptions: ImageOptions
 
@@ -45,11 +49,6 @@ extension ECRPublish {
 
         @OptionGroup(title: "GitOps options")
         var gitops: GitOpsOptions
-
-        @Option(name: .long, help: ArgumentHelp(
-            "Registry host that image references name (needed by --no-push with --gitops-repo; when pushing, the account's ECR registry).",
-            valueName: "host"))
-        var registry: String?
 
         @Flag(name: .long, help: "Print the report as one JSON object on standard output.")
         var json = false
@@ -64,7 +63,7 @@ extension ECRPublish {
             try repositoryOptions.apply(to: &options)
             aws.apply(to: &options.aws)
             options.gitops = try gitops.step()
-            options.registry = registry
+            try push.apply(to: &options)
             let report = try await Pipeline(options: options).run()
             if json {
                 let encoder = JSONEncoder()

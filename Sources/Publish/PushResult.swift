@@ -1,0 +1,48 @@
+import OCI
+
+/// The destination stage of the report: where the image went and what it cost.
+public struct PushResult: Codable, Sendable {
+    public struct Tag: Codable, Sendable, Equatable {
+        public var tag: String
+        public var outcome: TagOutcome
+    }
+
+    /// The registry that names the image (the ECR one, whatever endpoint carried the traffic).
+    public var registry: String
+    /// Where the traffic went (host and port).
+    public var endpoint: String
+    public var repository: String
+    /// `registry/repository@digest`: what signatures, records and GitOps name.
+    public var image: String
+    public var tags: [Tag]
+    public var blobsUploaded: Int
+    public var bytesUploaded: Int64
+    /// Blobs the registry already had.
+    public var blobsSkipped: Int
+    public var bytesSkipped: Int64
+    public var seconds: Double
+    /// The repository step before the push.
+    public var repositoryStep: RepositoryProvisioner.Outcome?
+
+    init(registry: String, endpoint: String, repository: String, digest: Digest, outcome: ArtifactWriter.Outcome,
+         repositoryStep: RepositoryProvisioner.Outcome?, seconds: Double) {
+        self.registry = registry
+        self.endpoint = endpoint
+        self.repository = repository
+        image = "\(registry)/\(repository)@\(digest)"
+        tags = outcome.tags.map { Tag(tag: $0.tag, outcome: $0.outcome) }
+        blobsUploaded = outcome.blobsWritten
+        bytesUploaded = outcome.bytesWritten
+        blobsSkipped = outcome.blobsPresent
+        bytesSkipped = outcome.bytesPresent
+        self.seconds = seconds
+        self.repositoryStep = repositoryStep
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,31 @@
+import AWS
+import Foundation
+
+/// ECR's registry credentials: `ecr:GetAuthorizationToken` gives base64(`AWS:<password>`),
+/// valid 12 hours, sent as Basic auth. The token is kept until an hour before it expires,
+/// so a long push gets a fresh one in time, and refetched when the registry refuses it.
+public actor ECRAuthorizer: RegistryAuthorizer {
+    private let ecr: ECRClient
+    private var cached: (header: String, renewAfter: Date)?
+    /// The registry the token is for (`https://<account>.dkr.ecr.<region>.amazonaws.com`).
+    public private(set) var proxyEndpoint: String?
+
+    public init(ecr: ECRClient) { self.ecr = ecr }
+
+    public func authorization(refresh: Bool) async throws -> String {
+        if !refresh, let cached, Date() < cached.renewAfter { return cached.header }
+        let data = try await ecr.getAuthorizationToken()
+        let expires = data.expiresAt.map { Date(timeIntervalSince1970: $0) } ?? Date().addingTimeInterval(12 * 3600)
+        let header = "Basic " + data.authorizationToken
+        cached = (header, expires.addingTimeInterval(-3600))
+        proxyEndpoint = data.proxyEndpoint
+        return header
+    }
+
+    /// The token's registry endpoint, fetching a token when none is cached.
+    public func endpoint() async throws -> String {
+        if let proxyEndpoint { return proxyEndpoint }
+        _ = try await authorization(refresh: false)
+        return proxyEndpoint ?? ""
+    }
+}

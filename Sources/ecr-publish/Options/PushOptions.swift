@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Publish
+
+/// Where and how the image is pushed.
+struct PushOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Registry host that names the image (default when pushing: the account's ECR registry, from GetAuthorizationToken; needed by --no-push with --gitops-repo).",
+        valueName: "host"))
+    var registry: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Send registry traffic here instead (a VPC endpoint, a proxy); the image keeps its ECR name. Trust a private CA with --ca-file.",
+        valueName: "url"))
+    var registryEndpoint: String?
+
+    @Option(name: .long, help: "Blobs uploaded at the same time.")
+    var jobs = 4
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Blobs larger than this go up in parts of this size, in MiB (5-100; ECR refuses parts under 5 MiB).", valueName: "MiB"))
+    var chunkSize: Int?
+
+    func apply(to options: inout PublishOptions) throws {
+        options.registry = registry
+        if let registryEndpoint {
+            guard let url = URL(string: registryEndpoint) else {
+                throw PublishError.invalidOption("--registry-endpoint takes an http(s) URL, not '\(registryEndpoint)'")
+            }
+            options.registryEndpoint = url
+        }
+        options.jobs = jobs
+        options.chunkSize = chunkSize.map { Int64($0) << 20 }
+    }
+}

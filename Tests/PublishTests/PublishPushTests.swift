@@ -1,0 +1,132 @@
+import Foundation
+import OCI
+import Testing
+import TestSupport
+
+/// `publish` pushing to a registry, end to end through the executable: ECR's credentials from
+/// moto (signature checks on), the registry a real distribution 2.8 with TLS whose htpasswd
+/// holds moto's token, and skopeo reading back what was pushed.
+@Suite(.serialized) struct PublishPushTests {
+    static let world = Result(catching: { () throws -> (moto: MotoServer, registry: RegistryServer) in
+        let moto = try MotoServer()
+        let registry = try RegistryServer(tls: true)
+        SecretLedger.record(registry.password)
+        SecretLedger.record(Data("AWS:\(registry.password)".utf8).base64EncodedString())
+        return (moto, registry)
+    })
+
+    /// The name ECR's token gives the registry (moto's `proxyEndpoint`).
+    static let ecrRegistry = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+
+    /// `publish IMAGE --repository REPOSITORY` to the test registry, plus `extra`.
+    static func push(_ image: String, repository: String, _ extra: [String] = [],
+                     registry: RegistryServer? = nil, endpoint: String? = nil) throws -> ToolResult {
+        let world = try world.get()
+        let registry = registry ?? world.registry
+        let home = try TemporaryDirectory("push-home")
+        let arguments = ["publish", image, "--repository", repository, "--create-repository",
+                         "--registry-endpoint", endpoint ?? registry.baseURL, "--ca-file", registry.caFile] + extra
+        let result = try Tool.run(Paths.executable, arguments, environment: world.moto.environment(home: home.path),
+                                  replacingEnvironment: true)
+        SecretScan.check(result, against: [registry.password, Data("AWS:\(registry.password)".utf8).base64EncodedString(),
+                                           world.moto.secretAccessKey])
+        return result
+    }
+
+    /// The top-level digest `--no-push` computes for the same input.
+    static func localDigest(_ image: String, _ extra: [String] = []) throws -> String {
+        let output = try TemporaryDirectory("push-local")
+        let result = try CLI.publishLocally(image, output: output.path, ["--json"] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try report(result)["manifest"].flatMap { ($0 as? [String: Any])?["digest"] as? String } ?? ""
+    }
+
+    static func report(_ result: ToolResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+    }
+
+    /// The digest of the manifest skopeo reads for `reference` (sha256 of the raw bytes).
+    static func skopeoDigest(_ reference: String, registry: RegistryServer? = nil) throws -> String {
+        let registry = try registry ?? world.get().registry
+        let raw = try Tool.check("skopeo", ["inspect", "--raw"] + registry.skopeoInspectOptions + [registry.dockerReference(reference)])
+        return "sha256:" + (try Tool.run("bash", ["-c", "sha256sum | cut -d' ' -f1"], stdin: raw.stdout).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test func everyTagGivesTheDigestOfTheLocalRunAndSkopeoPullsIt() throws {
+        let world = try Self.world.get()
+        let image = Paths.fixtureImage("sample-docker-classic.tar")
+        let expected = try Self.localDigest(image)
+        let result = try Self.push(image, repository: "team/app", ["--tag", "v1.2.3", "--tag", "latest", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Self.report(result)
+        let push = try #require(report["push"] as? [String: Any])
+        #expect(push["image"] as? String == "\(Self.ecrRegistry)/team/app@\(expected)", "the image keeps its ECR name")
+        #expect(push["blobsUploaded"] as? Int == 4, "three layers and the config")
+        #expect(report["pushed"] as? Bool == true)
+        for tag in ["v1.2.3", "latest"] {
+            #expect(try Self.skopeoDigest("team/app:\(tag)") == expected, "\(tag)")
+        }
+        let copy = try TemporaryDirectory("push-copy")
+        try Tool.check("skopeo", ["copy", "-q"] + world.registry.skopeoSourceOptions
+            + [world.registry.dockerReference("team/app:v1.2.3"), "oci:\(copy.path)/image:x"])
+        #expect(try CLI.skopeoDiffIDs("oci:\(copy.path)/image:x") == CLI.skopeoDiffIDs("docker-archive:" + image))
+    }
+
+    @Test func aRepeatedPushUploadsNoBlobAndFindsItsTags() throws {
+        let image = Paths.fixtureImage("sample-oci-archive.tar")
+        let first = try Self.push(image, repository: "team/again", ["--tag", "1.0", "--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try Self.push(image, repository: "team/again", ["--tag", "1.0", "--tag", "1", "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let push = try #require(try Self.report(again)["push"] as? [String: Any])
+        #expect(push["blobsUploaded"] as? Int == 0)
+        #expect((push["blobsSkipped"] as? Int ?? 0) > 0)
+        let tags = try #require(push["tags"] as? [[String: String]])
+        #expect(tags == [["tag": "1.0", "outcome": "already-there"], ["tag": "1", "outcome": "written"]])
+    }
+
+    @Test func multiPlatformInputArrivesAsAnIndexWhoseChildrenSkopeoPulls() throws {
+        let world = try Self.world.get()
+        let image = Paths.fixtureImage("multi-arch-oci.tar")
+        let expected = try Self.localDigest(image)
+        let output = try TemporaryDirectory("push-layout")
+        let result = try Self.push(image, repository: "team/multi", ["--tag", "multi", "--output", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try Self.skopeoDigest("team/multi:multi") == expected)
+        let raw = try Tool.check("skopeo", ["inspect", "--raw"] + world.registry.skopeoInspectOptions
+            + [world.registry.dockerReference("team/multi:multi")])
+        #expect(raw.stdout.contains(MediaType.ociIndex))
+        let copy = try TemporaryDirectory("push-multi-copy")
+        try Tool.check("skopeo", ["copy", "-q", "--all"] + world.registry.skopeoSourceOptions
+            + [world.registry.dockerReference("team/multi:multi"), "oci:\(copy.path)/image:x"])
+        // --output with a push writes the layout as well, the same image.
+        let layout = try Tool.check("skopeo", ["inspect", "--raw", "oci:\(output.path)/image"])
+        #expect(layout.stdoutData == raw.stdoutData)
+    }
+
+    @Test func aSinglePlatformImageIsOneManifestNeverAnIndex() throws {
+        let world = try Self.world.get()
+        let result = try Self.push(Paths.fixtureImage("sample-docker-oci.tar"), repository: "team/single", ["--tag", "one"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let raw = try Tool.check("skopeo", ["inspect", "--raw"] + world.registry.skopeoInspectOptions
+            + [world.registry.dockerReference("team/single:one")])
+        #expect(raw.stdout.contains(MediaType.ociManifest))
+        #expect(!raw.stdout.contains(MediaType.ociIndex))
+    }
+
+    @Test func aRegistryRefusingTheTokenExitsWithFour() throws {
+        let refusing = try RegistryServer(tls: true, password: "another-password")
+        let result = try Self.push(Paths.fixtureImage("sample-docker-classic.tar"), repository: "team/refused", ["--tag", "x"],
+                                   registry: refusing)
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("refused the credentials"))
+    }
+
+    @Test func anUnreachableRegistryExitsWithFive() throws {
+        let port = try FreePort.pick()
+        let result = try Self.push(Paths.fixtureImage("sample-docker-classic.tar"), repository: "team/unreachable", ["--tag", "x"],
+                                   endpoint: "https://127.0.0.1:\(port)")
+        #expect(result.status == 5, "\(result.stderr)")
+    }
+}
