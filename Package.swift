@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "StreamIO", "TestSupport"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "OCI", "StreamIO", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "Crypto", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTP", "OCI", "Crypto", "TestSupport"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "AWS", "GitOps", "TestSupport"]),
     ]
 )

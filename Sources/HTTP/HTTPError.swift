@@ -28,8 +28,9 @@ public enum HTTPError: Error, Equatable, CustomStringConvertible {
     public var isTransient: Bool {
         guard case .transport(let code, _, _) = self else { return false }
         // couldn't resolve / connect, partial file, HTTP/2 framing, timeout, TLS connect,
-        // got nothing, send / receive error, HTTP/2 stream error.
-        return [6, 7, 16, 18, 28, 35, 52, 55, 56, 92].contains(code)
+        // got nothing, send / receive error, a reset mid-upload that libcurl could not rewind
+        // from (a new attempt sends the body anew), HTTP/2 stream error.
+        return [6, 7, 16, 18, 28, 35, 52, 55, 56, 65, 92].contains(code)
     }
 }
 

@@ -18,7 +18,7 @@ public struct RegistryClient: Sendable {
     public var chunkSize: Int64 = 8 << 20
     /// Upload sessions tried for one blob before giving up (a broken session is abandoned,
     /// never resumed: ECR's `Range` answers are not reliable).
-    public var uploadSessions = 3
+    public var uploadSessions = 5
 
     public init(endpoint: URL, http: any HTTPClient, authorizer: any RegistryAuthorizer) {
         self.endpoint = endpoint

@@ -130,3 +130,43 @@ import TestSupport
         #expect(result.status == 5, "\(result.stderr)")
     }
 }
+
+extension PublishPushTests {
+    /// Through a proxy that answers as ECR's registry does (parts ≥ 5 MiB, 201 to a part, a
+    /// stale Range, 429 and 500 now and then, a reset mid-part, TAG_INVALID on an existing
+    /// tag): the push completes with the right digest and no tag moves that may not.
+    @Test func throughAnECRLikeRegistryTheImageArrivesWholeAndImmutableTagsHold() throws {
+        let world = try Self.world.get()
+        let directory = try TemporaryDirectory("ecr-like")
+        // A layer of 12 MiB of random bytes: gzip cannot shrink it under the part size.
+        try FileManager.default.createDirectory(atPath: directory.file("layer"), withIntermediateDirectories: true)
+        try Tool.check("head", ["-c", String(12 << 20), "/dev/urandom"]).stdoutData
+            .write(to: URL(fileURLWithPath: directory.file("layer/random.bin")))
+        let image = directory.file("big.tar")
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-fixtures.py", "image", "--layout", "docker-classic",
+                                   "--layer", directory.file("layer"), "--tag", "big:1", "--out", image])
+        let expected = try Self.localDigest(image)
+        let (proxy, log) = try world.registry.ecrProxy([
+            "--ecr-immutable", "--ecr-throttle-every", "6", "--ecr-error-every", "13", "--ecr-reset-patch", "2",
+        ])
+        let endpoint = "https://127.0.0.1:\(proxy.port)"
+        let first = try Self.push(image, repository: "team/immutable", ["--tag", "1.0.0", "--chunk-size", "5"], endpoint: endpoint)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try Self.skopeoDigest("team/immutable:1.0.0") == expected)
+        let statuses = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(statuses.contains(#""method": "PATCH""#) && statuses.contains(#""status": 429"#), "faults were injected")
+
+        // The same image again under the same tag: already there, which is success.
+        let again = try Self.push(image, repository: "team/immutable", ["--tag", "1.0.0", "--json"], endpoint: endpoint)
+        #expect(again.status == 0, "\(again.stderr)")
+        let tags = try #require((try Self.report(again)["push"] as? [String: Any])?["tags"] as? [[String: String]])
+        #expect(tags == [["tag": "1.0.0", "outcome": "already-there"]])
+
+        // Another image under that tag: refused by the registry, exit 6, the tag unmoved.
+        let other = try Self.push(Paths.fixtureImage("sample-docker-classic.tar"), repository: "team/immutable", ["--tag", "1.0.0"],
+                                  endpoint: endpoint)
+        #expect(other.status == 6, "\(other.stderr)")
+        #expect(other.stderr.contains("1.0.0"))
+        #expect(try Self.skopeoDigest("team/immutable:1.0.0") == expected)
+    }
+}

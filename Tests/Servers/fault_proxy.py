@@ -610,6 +610,13 @@ def main():
     p.add_argument("--read-timeout", type=float, default=10.0,
                    help="seconds to wait for a request head/body in reset/status/stall (default 10)")
     serving.add_verbose(p, "log connections to stderr")
+    p.add_argument("--ecr", action="store_true", help="behave as ECR's registry endpoint (see above)")
+    p.add_argument("--ecr-min-part", type=int, default=5 * 1024 * 1024)
+    p.add_argument("--ecr-throttle-every", type=int, default=0)
+    p.add_argument("--ecr-error-every", type=int, default=0)
+    p.add_argument("--ecr-reset-patch", type=int, action="append", default=[])
+    p.add_argument("--ecr-immutable", action="store_true")
+    p.add_argument("--ecr-log")
     ARGS = p.parse_args()
 
     host, sep, port = ARGS.upstream.rpartition(":")
@@ -645,6 +652,10 @@ def main():
         else:
             TLS_UPSTREAM_CTX.check_hostname = False
             TLS_UPSTREAM_CTX.verify_mode = ssl.CERT_NONE
+
+    if ARGS.ecr:
+        import ecr_behaviour
+        return ecr_behaviour.serve(ARGS, TLS_SERVER_CTX, TLS_UPSTREAM_CTX)
 
     script = Script(actions)
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

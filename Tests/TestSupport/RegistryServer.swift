@@ -48,6 +48,17 @@ public final class RegistryServer: @unchecked Sendable {
     public var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
     /// The self-signed certificate to trust.
     public var caFile: String { directory.path + "/cert.pem" }
+    /// Its private key (a proxy in front of it can present the same certificate).
+    public var keyFile: String { directory.path + "/key.pem" }
+
+    /// `fault_proxy.py --ecr` in front of this registry, with the same certificate, and
+    /// the file its per-request log goes to.
+    public func ecrProxy(_ arguments: [String] = []) throws -> (proxy: ServerProcess, log: String) {
+        let log = directory.path + "/ecr-proxy-\(UUID().uuidString).log"
+        var all = ["--ecr", "--upstream", "127.0.0.1:\(port)", "--ecr-log", log] + arguments
+        if usesTLS { all += ["--tls-cert", caFile, "--tls-key", keyFile, "--upstream-tls", "--upstream-cafile", caFile] }
+        return (try TestServers.start("fault_proxy.py", all), log)
+    }
     /// A directory holding the certificate as `ca.crt`, for skopeo's `--cert-dir`.
     public var certDirectory: String {
         let path = directory.path + "/certs.d"

@@ -1,0 +1,190 @@
+"""fault_proxy.py --ecr: an HTTP-level proxy that makes a distribution registry answer
+the way Amazon ECR's registry endpoint does (see fault_proxy.py's docstring).
+Standard library only. Not a script: fault_proxy.py imports it.
+"""
+
+import http.client
+import http.server
+import json
+import re
+import socket
+import struct
+import threading
+
+import serving
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
+              "proxy-authorization", "proxy-authenticate", "host", "content-length"}
+DIGEST_REF = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.patches = 0
+        self.sessions = {}  # upload path -> {"bytes": n, "short": bool, "range": str or None}
+        self.log = open(args.ecr_log, "a", buffering=1) if args.ecr_log else None
+
+    def record(self, method, path, status, length):
+        if self.log:
+            with self.lock:
+                self.log.write(json.dumps({"method": method, "path": path.split("?")[0],
+                                           "status": status, "length": length}) + "\n")
+
+
+def error_body(code, message):
+    return json.dumps({"errors": [{"code": code, "message": message}]}).encode()
+
+
+def make_handler(state, upstream_ctx):
+    args = state.args
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *a):
+            if args.verbose:
+                super().log_message(fmt, *a)
+
+        def upstream(self):
+            if upstream_ctx is not None:
+                return http.client.HTTPSConnection(args.upstream_host, args.upstream_port, context=upstream_ctx, timeout=30)
+            return http.client.HTTPConnection(args.upstream_host, args.upstream_port, timeout=30)
+
+        def answer(self, code, body, headers=()):
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers:
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            state.record(self.command, self.path, code, 0)
+
+        def forward(self, body, rewrite=None):
+            conn = self.upstream()
+            # The client's Host goes on: the registry builds upload locations from it, so
+            # they point back at this proxy.
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+            headers["Host"] = self.headers.get("Host", "%s:%d" % (args.upstream_host, args.upstream_port))
+            if body is not None or self.command in ("PUT", "PATCH", "POST"):
+                headers["Content-Length"] = str(len(body or b""))
+            conn.request(self.command, self.path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            status = response.status
+            out_headers = [(k, v) for k, v in response.getheaders() if k.lower() not in HOP_BY_HOP]
+            conn.close()
+            if rewrite:
+                status, out_headers = rewrite(status, out_headers)
+            self.send_response(status)
+            for name, value in out_headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+            state.record(self.command, self.path, status, len(body or b""))
+            return status
+
+        def read_body(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def cut_off(self):
+            """Read part of the body, then reset the connection."""
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(min(length, 65536) // 2)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            state.record(self.command, self.path, 0, 0)
+
+        def handle_any(self):
+            with state.lock:
+                state.requests += 1
+                number = state.requests
+                if self.command == "PATCH":
+                    state.patches += 1
+                    patch_number = state.patches
+            if self.command == "PATCH" and patch_number in args.ecr_reset_patch:
+                return self.cut_off()
+            body = self.read_body() if self.command in ("PUT", "PATCH", "POST") else None
+            if args.ecr_throttle_every and number % args.ecr_throttle_every == 0:
+                return self.answer(429, error_body("TOOMANYREQUESTS", "Rate exceeded"), [("Retry-After", "0")])
+            if args.ecr_error_every and number % args.ecr_error_every == 0:
+                return self.answer(500, error_body("UNKNOWN", "internal failure"))
+            path = self.path.split("?")[0]
+            if "/blobs/uploads/" in path and self.command == "PATCH":
+                return self.patch(path, body)
+            if "/blobs/uploads/" in path and self.command == "PUT":
+                with state.lock:
+                    session = state.sessions.get(path, {"bytes": 0})
+                if session["bytes"] == 0 and not body:
+                    return self.answer(400, error_body("BLOB_UPLOAD_INVALID", "upload has no layer parts"))
+            if "/manifests/" in path and self.command == "PUT" and args.ecr_immutable:
+                reference = path.rsplit("/", 1)[1]
+                if not DIGEST_REF.match(reference) and self.tag_exists(path):
+                    return self.answer(400, error_body(
+                        "TAG_INVALID", "The image tag '%s' already exists in the repository and cannot be overwritten because the tag is immutable." % reference))
+            self.forward(body)
+
+        def tag_exists(self, path):
+            conn = self.upstream()
+            headers = {"Accept": "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
+                                 "application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json"}
+            if self.headers.get("Authorization"):
+                headers["Authorization"] = self.headers["Authorization"]
+            conn.request("HEAD", path, headers=headers)
+            status = conn.getresponse().status
+            conn.close()
+            return status == 200
+
+        def patch(self, path, body):
+            with state.lock:
+                session = state.sessions.setdefault(path, {"bytes": 0, "short": False, "range": None})
+                too_small = session["short"]
+            if too_small:
+                return self.answer(400, error_body("PART_TOO_SMALL", "Layer part size must be at least %d bytes" % args.ecr_min_part))
+
+            def rewrite(status, headers):
+                if status != 202:
+                    return status, headers
+                with state.lock:
+                    session["bytes"] += len(body)
+                    session["short"] = len(body) < args.ecr_min_part
+                    stale = session["range"]
+                    out = []
+                    for name, value in headers:
+                        if name.lower() == "range":
+                            if stale is None:
+                                session["range"] = value
+                            else:
+                                value = stale
+                        out.append((name, value))
+                # distribution keeps the upload's path across parts (only _state changes).
+                return 201, out
+
+            self.forward(body, rewrite)
+
+        do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = handle_any
+
+    return Handler
+
+
+def serve(args, server_ctx, upstream_ctx):
+    state = State(args)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, upstream_ctx))
+    server.daemon_threads = True
+    if server_ctx is not None:
+        server.socket = server_ctx.wrap_socket(server.socket, server_side=True)
+    serving.on_stop_signal(lambda: threading.Thread(target=server.shutdown, daemon=True).start())
+    serving.announce(server.server_address[1])
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+    return 0
