@@ -27,6 +27,9 @@ public struct PublishOptions: Sendable {
     public var jobs = 4
     /// Tags given explicitly (`--tag`).
     public var tags: [String] = []
+    /// The tags of ``tags`` that move from build to build (`latest`, `main-latest`): a
+    /// repository's immutability may hold them back without failing the run.
+    public var rollingTags: Set<String> = []
     public var limits = ArchiveLimits()
     /// Region, profile, CA bundle.
     public var aws = AWSSettings()

@@ -32,8 +32,8 @@ extension ECRPublish {
         @Option(name: [.customLong("image")], help: "Which image of a tarball holding several (a RepoTag, ref name or digest).")
         var imageReference: String?
 
-        @Option(name: .long, help: "Tag for the image (repeatable). The first one names the image in the OCI layout.")
-        var tag: [String] = []
+        @OptionGroup(title: "Tag options")
+        var tagOptions: TagOptions
 
         @OptionGroup(title: "Push options")
         var push: PushOptions
@@ -58,7 +58,9 @@ extension ECRPublish {
             options.noPush = noPush
             options.outputDirectory = output
             options.imageReference = imageReference
-            options.tags = tag
+            let tags = try tagOptions.tags(defaultScheme: .none)
+            options.tags = tags.map(\.name)
+            options.rollingTags = Set(tags.filter { $0.kind == .rolling }.map(\.name))
             try imageOptions.apply(to: &options)
             try repositoryOptions.apply(to: &options)
             aws.apply(to: &options.aws)
