@@ -20,7 +20,18 @@ struct ArtifactWriter: Sendable {
         var tags: [(tag: String, outcome: TagOutcome)] = []
     }
 
+    /// The image and then each tag, as given.
     func write(to destination: any ImageDestination, tags: [String]) async throws -> Outcome {
+        var outcome = try await writeImage(to: destination)
+        let (top, bytes) = topLevel
+        for tag in tags {
+            outcome.tags.append((tag, try await destination.tag(top, bytes: bytes, as: tag)))
+        }
+        return outcome
+    }
+
+    /// Blobs, manifests and the index, by digest: everything but the tags.
+    func writeImage(to destination: any ImageDestination) async throws -> Outcome {
         var outcome = Outcome()
         for (descriptor, written) in try await writeBlobs(to: destination) {
             if written {
@@ -36,9 +47,6 @@ struct ArtifactWriter: Sendable {
         }
         let (top, bytes) = topLevel
         if case .index = artifact { try await destination.writeManifest(top, bytes: bytes) }
-        for tag in tags {
-            outcome.tags.append((tag, try await destination.tag(top, bytes: bytes, as: tag)))
-        }
         return outcome
     }
 

@@ -39,10 +39,18 @@ public struct Pipeline: Sendable {
 
         var push: PushResult?
         if let registry {
-            let outcome = try await writer.write(to: registry.client.repository(options.repository), tags: options.tags)
+            let outcome = try await writer.writeImage(to: registry.client.repository(options.repository))
+            var policy = options.tagPolicy
+            policy.mutability = repositoryStep?.tagMutability ?? .mutable
+            policy.exclusions = repositoryStep?.mutabilityExclusions ?? []
+            let (top, bytes) = writer.topLevel
+            let tags = try await TagPublisher(
+                client: registry.client, repository: options.repository, policy: policy, rolling: options.rollingTags,
+                version: options.releaseVersion.flatMap(SemanticVersion.init)
+            ).publish(options.tags, top: top, bytes: bytes)
             push = PushResult(
                 registry: registry.imageRegistry, endpoint: registry.client.host, repository: options.repository,
-                digest: loaded.artifact.descriptor.digest, outcome: outcome, repositoryStep: repositoryStep,
+                digest: loaded.artifact.descriptor.digest, outcome: outcome, tags: tags, repositoryStep: repositoryStep,
                 seconds: (clock.now - started).seconds)
         }
         var layoutPath: String?

@@ -30,6 +30,11 @@ public struct PublishOptions: Sendable {
     /// The tags of ``tags`` that move from build to build (`latest`, `main-latest`): a
     /// repository's immutability may hold them back without failing the run.
     public var rollingTags: Set<String> = []
+    /// `--on-tag-conflict`, `--force-rolling-tags` (the repository's mutability is read).
+    public var tagPolicy = TagPolicy()
+    /// The git tag of the build, when it is a release: `latest`, `{major}` and
+    /// `{major}.{minor}` move only forward from it.
+    public var releaseVersion: String?
     public var limits = ArchiveLimits()
     /// Region, profile, CA bundle.
     public var aws = AWSSettings()

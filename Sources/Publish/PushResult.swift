@@ -3,8 +3,15 @@ import OCI
 /// The destination stage of the report: where the image went and what it cost.
 public struct PushResult: Codable, Sendable {
     public struct Tag: Codable, Sendable, Equatable {
+        public enum Outcome: String, Codable, Sendable {
+            case written
+            case alreadyThere = "already-there"
+            /// Left as it was, for `reason`.
+            case heldBack = "held-back"
+        }
         public var tag: String
-        public var outcome: TagOutcome
+        public var outcome: Outcome
+        public var reason: String?
     }
 
     /// The registry that names the image (the ECR one, whatever endpoint carried the traffic).
@@ -25,12 +32,12 @@ public struct PushResult: Codable, Sendable {
     public var repositoryStep: RepositoryProvisioner.Outcome?
 
     init(registry: String, endpoint: String, repository: String, digest: Digest, outcome: ArtifactWriter.Outcome,
-         repositoryStep: RepositoryProvisioner.Outcome?, seconds: Double) {
+         tags: [Tag], repositoryStep: RepositoryProvisioner.Outcome?, seconds: Double) {
         self.registry = registry
         self.endpoint = endpoint
         self.repository = repository
         image = "\(registry)/\(repository)@\(digest)"
-        tags = outcome.tags.map { Tag(tag: $0.tag, outcome: $0.outcome) }
+        self.tags = tags
         blobsUploaded = outcome.blobsWritten
         bytesUploaded = outcome.bytesWritten
         blobsSkipped = outcome.blobsPresent

@@ -15,6 +15,9 @@ public struct RepositoryProvisioner: Sendable {
         public var action: Action
         /// One line per change made or setting that could not be applied.
         public var changes: [String]
+        /// The repository's tag mutability as it now is, and its exclusion wildcards.
+        public var tagMutability: ECR.TagMutability = .mutable
+        public var mutabilityExclusions: [String] = []
     }
 
     let ecr: ECRClient
@@ -46,7 +49,10 @@ public struct RepositoryProvisioner: Sendable {
                 try await ecr.setRepositoryPolicy(name, policy: policy)
                 changes.append("repository policy set")
             }
-            return Outcome(name: name, uri: repository.repositoryUri, arn: repository.repositoryArn, action: .created, changes: changes)
+            return Outcome(
+                name: name, uri: repository.repositoryUri, arn: repository.repositoryArn, action: .created, changes: changes,
+                tagMutability: repository.imageTagMutability ?? settings.tagMutability ?? .mutable,
+                mutabilityExclusions: repository.imageTagMutabilityExclusionFilters?.map(\.filter) ?? settings.mutabilityExclusions)
         }
         var changes: [String] = []
         if let mutability = settings.tagMutability {
@@ -74,7 +80,10 @@ public struct RepositoryProvisioner: Sendable {
         let changed = changes.contains { !$0.hasPrefix("warning:") }
         return Outcome(
             name: name, uri: existing.repositoryUri, arn: existing.repositoryArn,
-            action: changed ? .updated : .found, changes: changes)
+            action: changed ? .updated : .found, changes: changes,
+            tagMutability: settings.tagMutability ?? existing.imageTagMutability ?? .mutable,
+            mutabilityExclusions: settings.tagMutability != nil
+                ? settings.mutabilityExclusions : (existing.imageTagMutabilityExclusionFilters ?? []).map(\.filter))
     }
 }
 

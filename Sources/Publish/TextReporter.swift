@@ -24,7 +24,11 @@ public enum TextReporter {
             }
             lines.append("pushed    \(push.image)" + (push.endpoint == push.registry ? "" : " (through \(push.endpoint))"))
             for tag in push.tags {
-                lines.append("tag       \(tag.tag)  \(tag.outcome == .alreadyThere ? "already there" : "written")")
+                switch tag.outcome {
+                case .written: lines.append("tag       \(tag.tag)  written")
+                case .alreadyThere: lines.append("tag       \(tag.tag)  already there")
+                case .heldBack: lines.append("warning   tag \(tag.tag) held back: \(tag.reason ?? "")")
+                }
             }
             if push.tags.isEmpty { lines.append("tag       none given: the image is reachable by digest only") }
             lines.append("blobs     \(push.blobsUploaded) uploaded (\(formatBytes(push.bytesUploaded))), \(push.blobsSkipped) already there (\(formatBytes(push.bytesSkipped))) in \(String(format: "%.1f", push.seconds)) s")

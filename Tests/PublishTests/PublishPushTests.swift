@@ -20,13 +20,13 @@ import TestSupport
 
     /// `publish IMAGE --repository REPOSITORY` to the test registry, plus `extra`.
     static func push(_ image: String, repository: String, _ extra: [String] = [],
-                     registry: RegistryServer? = nil, endpoint: String? = nil) throws -> ToolResult {
+                     registry: RegistryServer? = nil, endpoint: String? = nil, environment: [String: String] = [:]) throws -> ToolResult {
         let world = try world.get()
         let registry = registry ?? world.registry
         let home = try TemporaryDirectory("push-home")
         let arguments = ["publish", image, "--repository", repository, "--create-repository",
                          "--registry-endpoint", endpoint ?? registry.baseURL, "--ca-file", registry.caFile] + extra
-        let result = try Tool.run(Paths.executable, arguments, environment: world.moto.environment(home: home.path),
+        let result = try Tool.run(Paths.executable, arguments, environment: world.moto.environment(home: home.path, extra: environment),
                                   replacingEnvironment: true)
         SecretScan.check(result, against: [registry.password, Data("AWS:\(registry.password)".utf8).base64EncodedString(),
                                            world.moto.secretAccessKey])
@@ -168,5 +168,71 @@ extension PublishPushTests {
         #expect(other.status == 6, "\(other.stderr)")
         #expect(other.stderr.contains("1.0.0"))
         #expect(try Self.skopeoDigest("team/immutable:1.0.0") == expected)
+    }
+}
+
+extension PublishPushTests {
+    static func github(_ variables: [String: String]) -> [String: String] {
+        ["GITHUB_ACTIONS": "true", "GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567", "GITHUB_RUN_NUMBER": "1",
+         "SOURCE_DATE_EPOCH": "1700000000", "GITHUB_EVENT_NAME": "push"].merging(variables) { $1 }
+    }
+
+    static func tagResults(_ result: ToolResult) throws -> [String: String] {
+        let push = try #require(try report(result)["push"] as? [String: Any])
+        let tags = try #require(push["tags"] as? [[String: String]])
+        return Dictionary(uniqueKeysWithValues: tags.map { ($0["tag"] ?? "", $0["outcome"] ?? "") })
+    }
+
+    @Test func anImmutableRepositoryKeepsItsTagsAndExclusionsMove() throws {
+        let main = Self.github(["GITHUB_REF": "refs/heads/main", "GITHUB_REF_NAME": "main", "GITHUB_REF_TYPE": "branch"])
+        let scheme = ["--tag-scheme", "team", "--env-tag", "staging", "--json",
+                      "--tag-mutability", "IMMUTABLE_WITH_EXCLUSION", "--mutability-exclusion", "*-latest"]
+        let primary = "01234567-20231114221320"
+        let imageA = Paths.fixtureImage("sample-docker-classic.tar"), imageB = Paths.fixtureImage("sample-oci-archive.tar")
+        let digestA = try Self.localDigest(imageA)
+        let first = try Self.push(imageA, repository: "team/locked", scheme, environment: main)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try Self.tagResults(first) == [primary: "written", "main-01234567": "written", "main-latest": "written", "staging": "written"])
+
+        // Another image of the same build context: the primary tag is taken; nothing moves.
+        let conflict = try Self.push(imageB, repository: "team/locked", scheme, environment: main)
+        #expect(conflict.status == 6, "\(conflict.stderr)")
+        #expect(conflict.stderr.contains(primary) && conflict.stderr.contains("--on-tag-conflict"))
+        for tag in [primary, "main-latest", "staging"] {
+            #expect(try Self.skopeoDigest("team/locked:\(tag)") == digestA, "\(tag)")
+        }
+
+        // Told to skip: the excluded rolling tag moves, the others are held back and said so.
+        let skipped = try Self.push(imageB, repository: "team/locked", scheme + ["--on-tag-conflict", "skip"], environment: main)
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(try Self.tagResults(skipped) == [primary: "held-back", "main-01234567": "held-back", "main-latest": "written", "staging": "held-back"])
+        #expect(try Self.skopeoDigest("team/locked:main-latest") == Self.localDigest(imageB))
+        #expect(try Self.skopeoDigest("team/locked:staging") == digestA)
+        let text = try Self.push(imageB, repository: "team/locked", ["--tag-scheme", "team", "--env-tag", "staging", "--on-tag-conflict", "skip"],
+                                 environment: main)
+        #expect(text.stdout.contains("warning   tag staging held back") && text.stdout.contains("IMMUTABLE_WITH_EXCLUSION"), "\(text.stdout)")
+    }
+
+    @Test func rollingVersionTagsMoveOnlyForward() throws {
+        let release = { (version: String) in
+            Self.github(["GITHUB_REF": "refs/tags/\(version)", "GITHUB_REF_NAME": version, "GITHUB_REF_TYPE": "tag"])
+        }
+        let imageA = Paths.fixtureImage("sample-docker-classic.tar"), imageB = Paths.fixtureImage("sample-oci-archive.tar")
+        let first = try Self.push(imageA, repository: "team/versions", ["--tag-scheme", "team", "--json"], environment: release("v1.5.0"))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try Self.tagResults(first) == ["01234567-20231114221320": "written", "v1.5.0": "written", "1.5": "written", "1": "written", "latest": "written"])
+
+        // A hotfix of the older line: its own line moves, latest and 1 stay with 1.5.0.
+        let hotfix = try Self.push(imageB, repository: "team/versions", ["--tag-scheme", "team", "--json"], environment: release("v1.4.3"))
+        #expect(hotfix.status == 0, "\(hotfix.stderr)")
+        let results = try Self.tagResults(hotfix)
+        #expect(results["v1.4.3"] == "written" && results["1.4"] == "written")
+        #expect(results["1"] == "held-back" && results["latest"] == "held-back")
+        #expect(try Self.skopeoDigest("team/versions:latest") == Self.localDigest(imageA))
+
+        let forced = try Self.push(imageB, repository: "team/versions", ["--tag-scheme", "team", "--json", "--force-rolling-tags"],
+                                   environment: release("v1.4.3"))
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try Self.skopeoDigest("team/versions:latest") == Self.localDigest(imageB))
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Publish
 
+extension TagPolicy.ConflictAction: ExpressibleByArgument {}
+
 /// Which tags the image gets (README: tag scheme).
 struct TagOptions: ParsableArguments {
     enum Scheme: String, ExpressibleByArgument, CaseIterable {
@@ -27,11 +29,30 @@ struct TagOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A rolling tag naming the environment, e.g. staging or prod.", valueName: "name"))
     var envTag: String?
 
-    /// The tags for this process's build context (read only when the scheme needs it).
-    func tags(defaultScheme: Scheme) throws -> [TagScheme.Tag] {
+    @Option(name: .long, help: ArgumentHelp(
+        "When a tag the repository will not move (immutable) already names another image: fail (exit 6, before any tag is written) or skip it. Rolling tags are always skipped with a warning.",
+        valueName: "fail|skip"))
+    var onTagConflict: TagPolicy.ConflictAction = .fail
+
+    @Flag(name: .long, help: "Move latest, {major} and {major}.{minor} even when a higher version already has them.")
+    var forceRollingTags = false
+
+    /// The tags for this process's build context (read only when the scheme needs it), and
+    /// that context.
+    func tags(defaultScheme: Scheme) throws -> (tags: [TagScheme.Tag], context: BuildContext) {
         let scheme = try scheme(defaultScheme: defaultScheme)
         let needsContext = scheme.defaults || !scheme.templates.isEmpty
-        return scheme.tags(for: needsContext ? BuildContext.detect() : BuildContext(source: .none))
+        let context = needsContext ? BuildContext.detect() : BuildContext(source: .none)
+        return (scheme.tags(for: context), context)
+    }
+
+    func apply(to options: inout PublishOptions) throws {
+        let (tags, context) = try tags(defaultScheme: .none)
+        options.tags = tags.map(\.name)
+        options.rollingTags = Set(tags.filter { $0.kind == .rolling }.map(\.name))
+        options.releaseVersion = context.gitTag
+        options.tagPolicy.onConflict = onTagConflict
+        options.tagPolicy.forceRollingTags = forceRollingTags
     }
 
     func scheme(defaultScheme: Scheme) throws -> TagScheme {

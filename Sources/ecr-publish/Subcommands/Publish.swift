@@ -58,9 +58,7 @@ extension ECRPublish {
             options.noPush = noPush
             options.outputDirectory = output
             options.imageReference = imageReference
-            let tags = try tagOptions.tags(defaultScheme: .none)
-            options.tags = tags.map(\.name)
-            options.rollingTags = Set(tags.filter { $0.kind == .rolling }.map(\.name))
+            try tagOptions.apply(to: &options)
             try imageOptions.apply(to: &options)
             try repositoryOptions.apply(to: &options)
             aws.apply(to: &options.aws)

@@ -21,8 +21,7 @@ extension ECRPublish {
         var json = false
 
         func run() throws {
-            let context = BuildContext.detect()
-            let tags = try tagOptions.scheme(defaultScheme: .team).tags(for: context)
+            let (tags, context) = try tagOptions.tags(defaultScheme: .team)
             if json {
                 struct Output: Encodable {
                     var context: BuildContext
