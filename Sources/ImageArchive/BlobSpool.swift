@@ -13,6 +13,9 @@ public final class BlobSpool: @unchecked Sendable {
     /// The directory holding `sha256/…`.
     public let directory: String
     private var counter = 0
+    /// Called with each blob as it is committed (digest, size, path), from the writing
+    /// thread: uploads can start while the pass reads on. Set before the first write.
+    public var onCommit: (@Sendable (Digest, Int64, String) -> Void)?
 
     /// Creates the spool in `directory` (created if missing).
     public init(directory: String) throws {
@@ -116,6 +119,7 @@ public final class BlobWriter {
             unlink(temporaryPath)
             throw OutputError.writeFailed(path: finalPath, reason: String(cString: strerror(errno)))
         }
+        spool.onCommit?(digest, size, finalPath)
     }
 }
 

@@ -30,10 +30,12 @@ struct ArtifactWriter: Sendable {
         return outcome
     }
 
-    /// Blobs, manifests and the index, by digest: everything but the tags.
-    func writeImage(to destination: any ImageDestination) async throws -> Outcome {
+    /// Blobs, manifests and the index, by digest: everything but the tags. Blobs go through
+    /// `uploads` when given (the pass may have written some already).
+    func writeImage(to destination: any ImageDestination, uploads: BlobUploads? = nil) async throws -> Outcome {
         var outcome = Outcome()
-        for (descriptor, written) in try await writeBlobs(to: destination) {
+        let uploads = uploads ?? BlobUploads(destination: destination, deleteAfterUpload: false)
+        for (descriptor, written) in try await writeBlobs(through: uploads) {
             if written {
                 outcome.blobsWritten += 1
                 outcome.bytesWritten += descriptor.size
@@ -76,7 +78,7 @@ struct ArtifactWriter: Sendable {
 
     /// Writes the blobs the destination lacks, `jobs` at a time; returns each with whether
     /// it was written (false: already there).
-    private func writeBlobs(to destination: any ImageDestination) async throws -> [(Descriptor, Bool)] {
+    private func writeBlobs(through uploads: BlobUploads) async throws -> [(Descriptor, Bool)] {
         let pending = blobs
         return try await withThrowingTaskGroup(of: (Descriptor, Bool).self) { group in
             var results: [(Descriptor, Bool)] = []
@@ -85,11 +87,7 @@ struct ArtifactWriter: Sendable {
                 guard started < pending.count else { return }
                 let (descriptor, content) = pending[started]
                 started += 1
-                group.addTask {
-                    if try await destination.blobExists(descriptor) { return (descriptor, false) }
-                    try await destination.writeBlob(descriptor, content: content)
-                    return (descriptor, true)
-                }
+                group.addTask { (descriptor, try await uploads.ensure(descriptor, content: content)) }
             }
             for _ in 0..<max(1, jobs) { startNext() }
             while let result = try await group.next() {

@@ -34,12 +34,33 @@ public struct Pipeline: Sendable {
 
         let work = try Self.workDirectory(output: options.outputDirectory)
         defer { FileSystem.removeTree(work) }
-        let (loaded, spool) = try await read(spoolDirectory: work + "/blobs")
+        // Blobs go up as the pass commits them, while it reads the next layer.
+        let uploads = registry.map {
+            BlobUploads(destination: $0.client.repository(options.repository), deleteAfterUpload: options.outputDirectory == nil)
+        }
+        let (announced, announce) = AsyncStream.makeStream(of: CommittedBlob.self)
+        let early = Task { [jobs = options.jobs] in await uploads?.upload(announced, jobs: jobs) }
+        var onCommit: (@Sendable (Digest, Int64, String) -> Void)?
+        if uploads != nil {
+            onCommit = { digest, size, path in _ = announce.yield(CommittedBlob(digest: digest, size: size, path: path)) }
+        }
+        let loaded: LoadedArchive
+        let spool: BlobSpool
+        do {
+            (loaded, spool) = try await read(spoolDirectory: work + "/blobs", onCommit: onCommit)
+            announce.finish()
+        } catch {
+            announce.finish()
+            early.cancel()
+            await early.value
+            throw error
+        }
         let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.jobs)
 
         var push: PushResult?
         if let registry {
-            let outcome = try await writer.writeImage(to: registry.client.repository(options.repository))
+            let outcome = try await writer.writeImage(to: registry.client.repository(options.repository), uploads: uploads)
+            await early.value
             var policy = options.tagPolicy
             policy.mutability = repositoryStep?.tagMutability ?? .mutable
             policy.exclusions = repositoryStep?.mutabilityExclusions ?? []
@@ -93,12 +114,15 @@ public struct Pipeline: Sendable {
 
     /// The one pass over the tarball: every blob spooled under `spoolDirectory`, every
     /// digest computed and checked.
-    func read(spoolDirectory: String) async throws -> (LoadedArchive, BlobSpool) {
+    func read(
+        spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)? = nil
+    ) async throws -> (LoadedArchive, BlobSpool) {
         let options = self.options
         return try await Blocking.run {
             let pool = try CompressionPool(threads: options.threads, level: options.compressionLevel)
             defer { pool.shutdown() }
             let spool = try BlobSpool(directory: spoolDirectory)
+            spool.onCommit = onCommit
             var readOptions = ArchiveReadOptions()
             readOptions.imageReference = options.imageReference
             readOptions.manifestFormat = options.manifestFormat

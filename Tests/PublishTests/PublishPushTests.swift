@@ -236,3 +236,37 @@ extension PublishPushTests {
         #expect(try Self.skopeoDigest("team/versions:latest") == Self.localDigest(imageB))
     }
 }
+
+extension PublishPushTests {
+    /// The pass announces each committed blob: it is uploaded while the tarball is still
+    /// being read, and (with no layout asked for) removed from the spool once uploaded. The
+    /// tarball comes through a pipe that stops after the first layer until the registry has
+    /// that layer: a push that waited for the whole pass would hang here.
+    @Test func blobsGoUpWhileTheTarballIsStillBeingReadAndLeaveTheSpool() throws {
+        let world = try Self.world.get()
+        let (proxy, log) = try world.registry.ecrProxy()
+        let temporary = try TemporaryDirectory("overlap-tmp")
+        let home = try TemporaryDirectory("overlap-home")
+        let image = Paths.fixtureImage("sample-docker-classic.tar")
+        // The first layer member of the fixture ends at byte 20480.
+        let script = """
+            exec 3> "$TMPDIR/marks"
+            { head -c 20480 "$1"
+              for i in $(seq 150); do grep -q '"method": "PUT".*"status": 201' "$2" 2>/dev/null && break; sleep 0.1; done
+              grep -c '"method": "PUT"' "$2" >&3
+              find "$TMPDIR" -path '*/blobs/sha256/*' -type f | wc -l >&3
+              tail -c +20481 "$1"; } | "$3" publish - --repository team/overlap --create-repository --tag x \
+                --registry-endpoint "$4" --ca-file "$5"
+            """
+        let result = try Tool.run("bash", ["-c", script, "bash", image, log, Paths.executable,
+                                           "https://127.0.0.1:\(proxy.port)", world.registry.caFile],
+                                  environment: world.moto.environment(home: home.path, extra: ["TMPDIR": temporary.path]),
+                                  replacingEnvironment: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        let marks = try String(contentsOfFile: temporary.file("marks"), encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(marks.first == "1", "the first layer was uploaded while the pipe held the rest back: \(marks)")
+        #expect(marks.dropFirst().first == "0", "and it left the spool: \(marks)")
+        #expect(try Self.skopeoDigest("team/overlap:x") == Self.localDigest(image))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == ["marks"], "the spool is removed at the end")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import OCI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every blob written to one destination at most once, however many callers ask: the pass
+/// as it commits each blob (uploads overlap the read of the next layer), and the
+/// ``ArtifactWriter`` afterwards for whatever is left (a per-digest once, as
+/// go-containerregistry's `multi_write.go`). A failed attempt is forgotten, so the writer's
+/// own call tries again and reports the error.
+actor BlobUploads {
+    let destination: any ImageDestination
+    /// Remove a spooled blob once the destination has it (no layout asked for it): the
+    /// temporary disk stays near the blobs in flight, not the whole image.
+    let deleteAfterUpload: Bool
+    private var attempts: [Digest: Task<Bool, any Error>] = [:]
+
+    init(destination: any ImageDestination, deleteAfterUpload: Bool) {
+        self.destination = destination
+        self.deleteAfterUpload = deleteAfterUpload
+    }
+
+    /// Makes sure the destination has the blob; true when this run wrote it, false when it
+    /// was there already.
+    func ensure(_ descriptor: Descriptor, content: BlobContent) async throws -> Bool {
+        let task = attempts[descriptor.digest] ?? Task { [destination] in
+            if try await destination.blobExists(descriptor) { return false }
+            try await destination.writeBlob(descriptor, content: content)
+            return true
+        }
+        attempts[descriptor.digest] = task
+        do {
+            let written = try await task.value
+            if deleteAfterUpload, case .file(let path) = content { unlink(path) }
+            return written
+        } catch {
+            attempts[descriptor.digest] = nil
+            throw error
+        }
+    }
+
+    /// Uploads each announced blob, at most `jobs` at a time, until the stream ends. Failures
+    /// are left for the writer's own attempt to report.
+    func upload(_ announced: AsyncStream<CommittedBlob>, jobs: Int) async {
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for await blob in announced {
+                if running >= jobs {
+                    await group.next()
+                    running -= 1
+                }
+                let descriptor = Descriptor(mediaType: "application/octet-stream", digest: blob.digest, size: blob.size)
+                group.addTask { _ = try? await self.ensure(descriptor, content: .file(path: blob.path)) }
+                running += 1
+            }
+        }
+    }
+}
+
+/// A blob the pass has just committed to the spool.
+struct CommittedBlob: Sendable {
+    var digest: Digest
+    var size: Int64
+    var path: String
+}
