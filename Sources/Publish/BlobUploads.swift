@@ -14,19 +14,29 @@ actor BlobUploads {
     /// Remove a spooled blob once the destination has it (no layout asked for it): the
     /// temporary disk stays near the blobs in flight, not the whole image.
     let deleteAfterUpload: Bool
+    /// Told one line per blob done (`uploaded …`, `exists …`).
+    let progress: (@Sendable (String) -> Void)?
     private var attempts: [Digest: Task<Bool, any Error>] = [:]
 
-    init(destination: any ImageDestination, deleteAfterUpload: Bool) {
+    init(destination: any ImageDestination, deleteAfterUpload: Bool, progress: (@Sendable (String) -> Void)? = nil) {
         self.destination = destination
         self.deleteAfterUpload = deleteAfterUpload
+        self.progress = progress
     }
 
     /// Makes sure the destination has the blob; true when this run wrote it, false when it
     /// was there already.
     func ensure(_ descriptor: Descriptor, content: BlobContent) async throws -> Bool {
-        let task = attempts[descriptor.digest] ?? Task { [destination] in
-            if try await destination.blobExists(descriptor) { return false }
+        let task = attempts[descriptor.digest] ?? Task { [destination, progress] in
+            let clock = ContinuousClock()
+            let started = clock.now
+            if try await destination.blobExists(descriptor) {
+                progress?("exists    \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size))")
+                return false
+            }
             try await destination.writeBlob(descriptor, content: content)
+            progress?("uploaded  \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size)) in "
+                + String(format: "%.1f s", (clock.now - started).seconds))
             return true
         }
         attempts[descriptor.digest] = task

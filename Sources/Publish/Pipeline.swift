@@ -14,9 +14,12 @@ import StreamIO
 /// later stages, all working from the same ``LoadedArchive``.
 public struct Pipeline: Sendable {
     public let options: PublishOptions
+    /// Told one line per blob as each is pushed (the CLI writes them to standard error).
+    public let progress: (@Sendable (String) -> Void)?
 
-    public init(options: PublishOptions) {
+    public init(options: PublishOptions, progress: (@Sendable (String) -> Void)? = nil) {
         self.options = options
+        self.progress = progress
     }
 
     public func run() async throws -> PublishReport {
@@ -36,7 +39,8 @@ public struct Pipeline: Sendable {
         defer { FileSystem.removeTree(work) }
         // Blobs go up as the pass commits them, while it reads the next layer.
         let uploads = registry.map {
-            BlobUploads(destination: $0.client.repository(options.repository), deleteAfterUpload: options.outputDirectory == nil)
+            BlobUploads(destination: $0.client.repository(options.repository), deleteAfterUpload: options.outputDirectory == nil,
+                        progress: progress)
         }
         let (announced, announce) = AsyncStream.makeStream(of: CommittedBlob.self)
         let early = Task { [jobs = options.jobs] in await uploads?.upload(announced, jobs: jobs) }

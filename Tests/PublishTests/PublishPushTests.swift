@@ -63,6 +63,7 @@ import TestSupport
         let push = try #require(report["push"] as? [String: Any])
         #expect(push["image"] as? String == "\(Self.ecrRegistry)/team/app@\(expected)", "the image keeps its ECR name")
         #expect(push["blobsUploaded"] as? Int == 4, "three layers and the config")
+        #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("uploaded  sha256:") }.count == 4, "a line per blob: \(result.stderr)")
         #expect(report["pushed"] as? Bool == true)
         for tag in ["v1.2.3", "latest"] {
             #expect(try Self.skopeoDigest("team/app:\(tag)") == expected, "\(tag)")
@@ -81,6 +82,7 @@ import TestSupport
         #expect(again.status == 0, "\(again.stderr)")
         let push = try #require(try Self.report(again)["push"] as? [String: Any])
         #expect(push["blobsUploaded"] as? Int == 0)
+        #expect(!again.stderr.contains("uploaded  ") && again.stderr.contains("exists    sha256:"))
         #expect((push["blobsSkipped"] as? Int ?? 0) > 0)
         let tags = try #require(push["tags"] as? [[String: String]])
         #expect(tags == [["tag": "1.0", "outcome": "already-there"], ["tag": "1", "outcome": "written"]])

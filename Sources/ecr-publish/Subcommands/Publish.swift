@@ -64,7 +64,9 @@ extension ECRPublish {
             aws.apply(to: &options.aws)
             options.gitops = try gitops.step()
             try push.apply(to: &options)
-            let report = try await Pipeline(options: options).run()
+            let report = try await Pipeline(options: options) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }.run()
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
