@@ -24,6 +24,7 @@ struct BlobIngester {
     let capture: any FileCapturePolicy
     let captureBudget: CaptureBudget
     let recordsEntries: Bool
+    var visitor: (any LayerVisitor)? = nil
 
     /// Small non-JSON members (VERSION files) are kept in memory up to this size.
     private let smallFileLimit = 64 * 1024
@@ -50,7 +51,7 @@ struct BlobIngester {
 
     private func walker(for path: String) -> LayerWalker {
         LayerWalker(context: Self.context(of: path), limits: limits, capture: capture, captureBudget: captureBudget,
-                    recordsEntries: recordsEntries)
+                    recordsEntries: recordsEntries, visitor: visitor)
     }
 
     private static func context(of path: String) -> String { "layer '\(path)'" }

@@ -11,7 +11,7 @@ public struct FileEntry: Sendable, Equatable {
 /// What one layer does to the file system: the entries it adds, the paths it deletes from
 /// the layers below (whiteouts, opaque directories), and the contents captured for
 /// inspection.
-public struct LayerFiles: Sendable, Equatable {
+public struct LayerFiles: Sendable {
     /// Entries in archive order (whiteout markers excluded).
     public var entries: [FileEntry] = []
     /// Paths a `.wh.NAME` marker deletes from lower layers.
@@ -22,8 +22,18 @@ public struct LayerFiles: Sendable, Equatable {
     public var captured: [String: [UInt8]] = [:]
     /// Whether ``entries`` lists every entry (false: the reader was asked not to keep them).
     public var entriesRecorded = true
+    /// What the ``LayerVisitor`` of the read found in the layer, if one was given.
+    public var findings: (any Sendable)?
 
     public init() {}
+}
+
+extension LayerFiles: Equatable {
+    /// Equal file system changes (the visitor's findings are not compared).
+    public static func == (lhs: LayerFiles, rhs: LayerFiles) -> Bool {
+        lhs.entries == rhs.entries && lhs.whiteouts == rhs.whiteouts && lhs.opaqueDirectories == rhs.opaqueDirectories
+            && lhs.captured == rhs.captured && lhs.entriesRecorded == rhs.entriesRecorded
+    }
 }
 
 /// Chooses which files' contents are kept in memory during the pass (package databases,

@@ -16,6 +16,9 @@ public struct ArchiveReadOptions: Sendable {
     /// Keep every layer entry for ``PreparedImage/fileSystem()`` (about 150 bytes a file);
     /// when false, layers keep only whiteouts and captured files.
     public var recordsEntries = true
+    /// Streams chosen files of every layer during the pass (the SBOM's catalogers); its
+    /// findings land in each layer's ``LayerFiles/findings``.
+    public var visitor: (any LayerVisitor)?
 
     public init() {}
 }
@@ -50,7 +53,8 @@ public enum ImageArchiveReader {
 
         let ingester = BlobIngester(
             spool: spool, pool: pool, limits: options.limits, capture: options.capture,
-            captureBudget: CaptureBudget(bytes: options.limits.maxCapturedBytes), recordsEntries: options.recordsEntries)
+            captureBudget: CaptureBudget(bytes: options.limits.maxCapturedBytes), recordsEntries: options.recordsEntries,
+            visitor: options.visitor)
         let scanner = ArchiveScanner(label: path, limits: options.limits, ingester: ingester)
         let contents = try mapCompression(path: path) { try scanner.scan(source) }
         let resolver = ImageResolver(

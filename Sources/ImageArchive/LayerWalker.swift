@@ -12,11 +12,14 @@ struct LayerWalker {
     /// Keep every entry (for the squashed file system view); off, only whiteouts and
     /// captured files are kept, so memory does not grow with the number of files.
     let recordsEntries: Bool
+    /// Streams the files it asks for (the SBOM's catalogers), if any.
+    var visitor: (any LayerVisitor)? = nil
 
     func walk(_ source: any ByteSource) throws -> LayerFiles {
         let reader = TarReader(source: BufferedSource(source), limits: limits, context: context)
         var files = LayerFiles()
         files.entriesRecorded = recordsEntries
+        let visit = visitor?.makeLayerVisit()
         var count = 0
         while let entry = try reader.next() {
             count += 1
@@ -52,9 +55,30 @@ struct LayerWalker {
             if entry.kind == .regular, capture.shouldCapture(path: path, size: entry.size),
                captureBudget.reserve(entry.size) {
                 files.captured[path] = try reader.readAll(limit: Int(entry.size))
+            } else if entry.kind == .regular, let visit {
+                try offer(path: path, size: entry.size, from: reader, to: visit)
             }
         }
+        files.findings = visit?.finish()
         return files
+    }
+}
+
+extension LayerWalker {
+    /// Hands the current entry to `visit` when it wants it, by path or by its first bytes.
+    private func offer(path: String, size: Int64, from reader: TarReader, to visit: any LayerVisit) throws {
+        switch visit.interest(inFileAt: path, size: size) {
+        case .skip:
+            return
+        case .contents:
+            try visit.visit(path: path, size: size, contents: reader)
+        case .sniff(let count):
+            var head = [UInt8](repeating: 0, count: Int(min(Int64(max(count, 0)), size)))
+            let read = try head.withUnsafeMutableBytes { try reader.readFully(into: $0) }
+            head.removeSubrange(read...)
+            guard visit.wants(path: path, size: size, head: head) else { return }
+            try visit.visit(path: path, size: size, contents: PrefixedSource(prefix: head, upstream: reader))
+        }
     }
 }
 
