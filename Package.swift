@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "Record", dependencies: ["AWS"]),
         .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS"]),
         .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO"]),
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry"]),
         .executableTarget(
             name: "ecr-publish",
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "OCI", "StreamIO", "TestSupport"]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTP", "OCI", "Crypto", "TestSupport"]),
+        .testTarget(name: "SBOMTests", dependencies: ["SBOM", "ImageArchive", "OCI", "StreamIO", "Compression", "TestSupport"]),
         .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "AWS", "GitOps", "TestSupport"]),
     ]
 )

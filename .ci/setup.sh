@@ -21,13 +21,18 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Python packages the tests use as independent verifiers (module:package), when missing.
-python_packages=(nacl:pynacl securesystemslib:securesystemslib jsonschema:jsonschema)
+# Python packages the tests use as independent verifiers, when missing: signing (PyNaCl,
+# securesystemslib), the push record's schema (jsonschema), and the SBOM validators of
+# TESTBED.md (pyspdxtools, ntia-checker, CycloneDX's JSON schema validator).
 pip_missing=()
-for entry in "${python_packages[@]}"; do
+for entry in nacl:pynacl securesystemslib:securesystemslib jsonschema:jsonschema; do
   python3 -c "import ${entry%%:*}" 2>/dev/null || pip_missing+=("${entry#*:}")
 done
+command -v pyspdxtools >/dev/null 2>&1 || pip_missing+=(spdx-tools)
+command -v ntia-checker >/dev/null 2>&1 || pip_missing+=(ntia-conformance-checker)
+python3 -c 'import cyclonedx.validation.json, jsonschema' >/dev/null 2>&1 || pip_missing+=('cyclonedx-python-lib[json-validation]')
 if ((${#pip_missing[@]})); then
-  echo "installing (pip): ${pip_missing[*]}" >&2
-  python3 -m pip install -q --disable-pip-version-check "${pip_missing[@]}" >/dev/null
+  echo "installing from PyPI: ${pip_missing[*]}" >&2
+  PYTHONNOUSERSITE=1 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${pip_missing[@]}" >&2
+  command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 fi
