@@ -33,10 +33,10 @@ let package = Package(
         .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS"]),
         .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
         .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO"]),
-        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry"]),
+        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM"]),
         .executableTarget(
             name: "ecr-publish",
-            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", "SBOM", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // Test support: launchers for real tools and servers, image builders, temp dirs.

@@ -91,6 +91,13 @@ public struct Pipeline: Sendable {
         var report = PublishReport(options: options, loaded: loaded, tags: options.tags, layout: layoutPath)
         report.push = push
         report.pushed = push != nil
+        if let output = options.outputDirectory {
+            // SBOM: DIR/sbom.spdx.json from what the catalogers found during the pass.
+            let imageRegistry = registry?.imageRegistry ?? options.registry
+            report.sbom = try options.sbom?.write(
+                loaded, name: options.repository, repositoryURL: imageRegistry.map { "\($0)/\(options.repository)" }
+            ) { output + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
+        }
         if let gitops = options.gitops, let imageRegistry = registry?.imageRegistry ?? options.registry {
             report.gitops = try await gitops.run(
                 image: ImageReference(registry: imageRegistry, repository: options.repository),
@@ -135,6 +142,7 @@ public struct Pipeline: Sendable {
             // Nothing reads the full file list yet (the SBOM will choose what it needs):
             // keep memory independent of the number of files.
             readOptions.recordsEntries = false
+            readOptions.visitor = options.sbom?.visitor  // SBOM: its catalogers read during the pass
             let loaded = try ImageArchiveReader.read(path: options.imagePath, options: readOptions, spool: spool, pool: pool)
             return (loaded, spool)
         }

@@ -52,6 +52,8 @@ public struct PublishOptions: Sendable {
     public var registryEndpoint: URL?
     /// PATCH part size for large blobs (default: the registry client's, 8 MiB).
     public var chunkSize: Int64?
+    /// The SBOM written next to the image (`--sbom-format`, off with `--no-sbom`).
+    public var sbom: SBOMStep? = SBOMStep()
 
     public init(imagePath: String, repository: String) {
         self.imagePath = imagePath

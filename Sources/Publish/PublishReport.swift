@@ -47,6 +47,8 @@ public struct PublishReport: Codable, Sendable {
     public var gitops: GitOpsResult?
     /// What the push did, unless `--no-push`.
     public var push: PushResult?
+    /// The SBOM of each image, when written.
+    public var sbom: [SBOMReport]?
 }
 
 extension PublishReport {
@@ -69,6 +71,6 @@ extension PublishReport {
                             uncompressedSize: layer.uncompressedSize, action: layer.action, source: layer.sourcePath)
                     })
             },
-            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil, push: nil)
+            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil, push: nil, sbom: nil)
     }
 }

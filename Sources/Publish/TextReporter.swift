@@ -36,11 +36,17 @@ public enum TextReporter {
             lines.append("tags      \(report.tags.joined(separator: ", "))")
         }
         if let layout = report.layout { lines.append("wrote     OCI image layout \(layout)") }
+        for sbom in report.sbom ?? [] { lines += SBOMTextReport.lines(sbom) }
         for note in report.notes { lines.append("note      \(note)") }
         if let gitops = report.gitops {
             lines += GitOpsTextReport.lines(gitops, dryRun: !report.pushed)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The report of `ecr-publish sbom`.
+    public static func render(_ sboms: [SBOMReport]) -> String {
+        sboms.flatMap(SBOMTextReport.lines).joined(separator: "\n")
     }
 
     /// `12.3 MB`-style sizes (decimal units, as registries and docker show them).

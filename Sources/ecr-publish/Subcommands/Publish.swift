@@ -50,6 +50,9 @@ extension ECRPublish {
         @OptionGroup(title: "GitOps options")
         var gitops: GitOpsOptions
 
+        @OptionGroup(title: "SBOM options")
+        var sbom: SBOMOptions
+
         @Flag(name: .long, help: "Print the report as one JSON object on standard output.")
         var json = false
 
@@ -64,6 +67,7 @@ extension ECRPublish {
             aws.apply(to: &options.aws)
             options.gitops = try gitops.step()
             try push.apply(to: &options)
+            options.sbom = try sbom.step()
             let report = try await Pipeline(options: options) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }.run()

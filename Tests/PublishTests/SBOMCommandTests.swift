@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `publish` writes the SBOM in the same pass; `sbom` writes it alone; both checked by the
+/// independent validators.
+@Suite struct SBOMCommandTests {
+    static let supplier = ["--sbom-supplier", "Organization: Example Team (team@example.org)"]
+
+    static func json(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static func validate(_ path: String) throws {
+        let spdx = try Tool.run("pyspdxtools", ["-i", path])
+        #expect(spdx.status == 0, "pyspdxtools: \(spdx.stdout)\(spdx.stderr)")
+        let ntia = try Tool.run("ntia-checker", [path])
+        #expect(ntia.status == 0 && ntia.stdout.contains("Conformant: True"), "ntia-checker: \(ntia.stdout)\(ntia.stderr)")
+    }
+
+    static func rootVersion(_ document: [String: Any]) -> String? {
+        (document["packages"] as? [[String: Any]])?.first { $0["SPDXID"] as? String == "SPDXRef-Image" }?["versionInfo"] as? String
+    }
+
+    @Test func publishWritesTheSBOMOfTheImageItWrote() throws {
+        let output = try TemporaryDirectory("publish-sbom")
+        let result = try CLI.publishLocally(Paths.fixtureImage("sample-docker-classic.tar"), output: output.path, Self.supplier + ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let sbom = try #require((report["sbom"] as? [[String: Any]])?.first)
+        #expect(sbom["ecosystems"] as? [String: Int] == ["deb": 3, "npm": 1, "pypi": 1])
+        #expect(sbom["files"] as? [String] == [output.file("sbom.spdx.json")])
+        try Self.validate(output.file("sbom.spdx.json"))
+        let manifest = (report["manifest"] as? [String: Any])?["digest"] as? String
+        #expect(Self.rootVersion(try Self.json(output.file("sbom.spdx.json"))) == manifest)
+    }
+
+    @Test func sbomCommandNamesTheDigestPublishPushes() throws {
+        let directory = try TemporaryDirectory("sbom-command")
+        let input = Paths.fixtureImage("sample-docker-classic.tar")
+        let published = try CLI.publishLocally(input, output: directory.file("out"), ["--json", "--no-sbom"])
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("out/sbom.spdx.json")), "--no-sbom")
+        let report = try #require(try JSONSerialization.jsonObject(with: published.stdoutData) as? [String: Any])
+        let result = try CLI.run(["sbom", input, "--format", "spdx-json", "--output", directory.file("image.spdx.json"),
+                                  "--repository", "team/app"] + Self.supplier)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("5 packages (3 deb, 1 npm, 1 pypi)"), "\(result.stdout)")
+        try Self.validate(directory.file("image.spdx.json"))
+        let document = try Self.json(directory.file("image.spdx.json"))
+        #expect(Self.rootVersion(document) == (report["manifest"] as? [String: Any])?["digest"] as? String)
+        #expect(!FileManager.default.fileExists(atPath: directory.file("blobs")))
+    }
+
+    @Test func aMultiPlatformImageGetsOneSBOMPerPlatform() throws {
+        let directory = try TemporaryDirectory("sbom-multi")
+        let result = try CLI.run(["sbom", Paths.fixtureImage("multi-arch-oci.tar"), "--output", directory.file("sbom.json")] + Self.supplier)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            == ["sbom-linux-amd64.json", "sbom-linux-arm64-v8.json"])
+        try Self.validate(directory.file("sbom-linux-arm64-v8.json"))
+    }
+
+    @Test func sourceDateEpochMakesTheDocumentReproducible() throws {
+        let directory = try TemporaryDirectory("sbom-epoch")
+        let input = Paths.fixtureImage("sample-oci-archive.tar")
+        for name in ["a.json", "b.json"] {
+            let result = try Tool.run(Paths.executable, ["sbom", input, "--output", directory.file(name)], environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let a = try Data(contentsOf: URL(fileURLWithPath: directory.file("a.json")))
+        #expect(a == (try Data(contentsOf: URL(fileURLWithPath: directory.file("b.json")))))
+        #expect((try Self.json(directory.file("a.json"))["creationInfo"] as? [String: Any])?["created"] as? String == "2023-11-14T22:13:20Z")
+    }
+
+    @Test func aBadSupplierIsAUsageError() throws {
+        let directory = try TemporaryDirectory("sbom-bad")
+        let result = try CLI.run(["sbom", Paths.fixtureImage("sample-oci-archive.tar"), "--output", directory.file("x.json"), "--sbom-supplier", "Acme"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--sbom-supplier takes"))
+    }
+}
