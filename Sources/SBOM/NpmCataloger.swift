@@ -47,7 +47,10 @@ public struct NpmCataloger: Cataloger {
         var package = SoftwarePackage(name: name, version: version, ecosystem: .npm, evidence: [file.path])
         package.namespace = namespace
         package.declaredLicense = Self.license(object["license"] ?? object["licenses"])
-        package.supplier = Self.person(object["author"]) ?? (object["maintainers"] as? [Any])?.lazy.compactMap(Self.person).first
+        package.supplier = Self.person(object["author"])
+            ?? (object["maintainers"] as? [Any])?.lazy.compactMap(Self.person).first
+            ?? (object["contributors"] as? [Any])?.lazy.compactMap(Self.person).first
+            ?? Self.repositoryOwner(object["repository"])
         package.homepage = object["homepage"] as? String
         if let dependencies = object["dependencies"] as? [String: Any] {
             package.dependencies = dependencies.keys.sorted()
@@ -62,6 +65,25 @@ public struct NpmCataloger: Cataloger {
         if let list = value as? [Any] {
             let names = list.compactMap { license($0) }
             return names.isEmpty ? nil : names.count == 1 ? names[0] : "(" + names.joined(separator: " OR ") + ")"
+        }
+        return nil
+    }
+
+    /// The owner of a GitHub, GitLab or Bitbucket repository (`https://github.com/npm/node-semver`,
+    /// `github:npm/node-semver`, `{"url": "git+https://…"}`): who publishes the source.
+    static func repositoryOwner(_ value: Any?) -> Supplier? {
+        guard let text = (value as? String) ?? ((value as? [String: Any])?["url"] as? String) else { return nil }
+        for host in ["github.com", "gitlab.com", "bitbucket.org"] {
+            guard let range = text.range(of: host) else { continue }
+            let rest = text[range.upperBound...].drop { $0 == "/" || $0 == ":" }
+            if let owner = rest.split(separator: "/").first, !owner.isEmpty, rest.contains("/") {
+                return Supplier(kind: .organization, name: String(owner))
+            }
+        }
+        for prefix in ["github:", "gitlab:", "bitbucket:"] where text.hasPrefix(prefix) {
+            if let owner = text.dropFirst(prefix.count).split(separator: "/").first, !owner.isEmpty {
+                return Supplier(kind: .organization, name: String(owner))
+            }
         }
         return nil
     }

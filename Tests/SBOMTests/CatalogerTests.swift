@@ -77,6 +77,8 @@ import Testing
         #expect(leftPad.supplier == Supplier(kind: .person, name: "azer", email: "azer@roadbeats.com"))
         #expect(leftPad.dependencies == ["ms"])
         #expect(try cataloger.catalog(SBOMFixture.file("base/opt/app/node_modules/ms/package.json")).packages[0].declaredLicense == "MIT")
+        let semver = try cataloger.catalog(SBOMFixture.file("base/usr/share/nodejs/semver/package.json")).packages[0]
+        #expect(semver.supplier == Supplier(kind: .organization, name: "npm"), "no author: the repository's owner")
     }
 
     @Test func malformedFilesThrowTheirReason() throws {
