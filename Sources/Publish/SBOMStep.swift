@@ -41,7 +41,8 @@ public struct SBOMStep: Sendable {
                 let bytes: [UInt8]
                 switch format {
                 case .spdxJSON: bytes = try SPDXEncoder(info: info).encode(catalog, subject: subject)
-                case .cyclonedxJSON: throw PublishError.notAvailable("--sbom-format cyclonedx-json")
+                case .cyclonedxJSON:
+                    bytes = try CycloneDXEncoder(info: info).encode(catalog, subject: subject, toolVersion: ECRPublishVersion.current)
                 }
                 try FileSystem.writeFile(path, bytes)
                 files.append(path)

@@ -75,10 +75,13 @@ import TestSupport
         var seen: [Set<String>] = []
         for file in ["realistic.tar", "realistic-oci.tar"] {
             let output = try TemporaryDirectory("realistic-publish-sbom")
-            let result = try CLI.publishLocally(cache + "/" + file, output: output.path, ["--sbom-supplier", "Organization: Example Team"])
+            let result = try CLI.publishLocally(cache + "/" + file, output: output.path, [
+                "--sbom-supplier", "Organization: Example Team", "--sbom-format", "spdx-json", "--sbom-format", "cyclonedx-json"])
             #expect(result.status == 0, "\(result.stderr)")
             let document = try SBOMCommandTests.json(output.file("sbom.spdx.json"))
             try SBOMCommandTests.validate(output.file("sbom.spdx.json"))
+            let schema = try SBOMValidators.cycloneDX(output.file("sbom.cdx.json"))
+            #expect(schema.status == 0, "\(schema.stdout)\(schema.stderr)")
             seen.append(Self.packages(document, type: "deb").union(Self.packages(document, type: "pypi")).union(Self.packages(document, type: "npm")))
         }
         #expect(seen[0] == seen[1])

@@ -13,9 +13,9 @@ import TestSupport
     }
 
     static func validate(_ path: String) throws {
-        let spdx = try Tool.run("pyspdxtools", ["-i", path])
+        let spdx = try SBOMValidators.pyspdxtools(path)
         #expect(spdx.status == 0, "pyspdxtools: \(spdx.stdout)\(spdx.stderr)")
-        let ntia = try Tool.run("ntia-checker", [path])
+        let ntia = try SBOMValidators.ntiaChecker(path)
         #expect(ntia.status == 0 && ntia.stdout.contains("Conformant: True"), "ntia-checker: \(ntia.stdout)\(ntia.stderr)")
     }
 
@@ -79,5 +79,19 @@ import TestSupport
         let result = try CLI.run(["sbom", Paths.fixtureImage("sample-oci-archive.tar"), "--output", directory.file("x.json"), "--sbom-supplier", "Acme"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--sbom-supplier takes"))
+    }
+}
+
+extension SBOMCommandTests {
+    @Test func publishWritesBothFormatsWhenAsked() throws {
+        let output = try TemporaryDirectory("publish-both")
+        let result = try CLI.publishLocally(Paths.fixtureImage("sample-oci-archive.tar"), output: output.path,
+                                            Self.supplier + ["--sbom-format", "spdx-json", "--sbom-format", "cyclonedx-json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        try Self.validate(output.file("sbom.spdx.json"))
+        let schema = try SBOMValidators.cycloneDX(output.file("sbom.cdx.json"))
+        #expect(schema.status == 0, "\(schema.stdout)\(schema.stderr)")
+        let bom = try Self.json(output.file("sbom.cdx.json"))
+        #expect(bom["specVersion"] as? String == "1.6")
     }
 }

@@ -45,12 +45,3 @@ struct SBOMFixture {
     }
 }
 
-/// The independent SPDX validators of TESTBED.md.
-enum SPDXValidators {
-    /// `pyspdxtools -i FILE` (exit 0 = valid) and `ntia-checker FILE` (Conformant: True).
-    static func check(_ path: String) throws -> (spdx: ToolResult, ntia: ToolResult) {
-        let spdx = try Tool.run("pyspdxtools", ["-i", path])
-        let ntia = try Tool.run("ntia-checker", [path])
-        return (spdx, ntia)
-    }
-}
