@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian: libssl-dev, libdeflate-dev, libisal-dev, libzstd-dev, libcurl4-openssl-dev).
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "Record", dependencies: ["AWS"]),
         .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS"]),
         .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
-        .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO"]),
+        .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM"]),
         .executableTarget(
             name: "ecr-publish",

@@ -5,63 +5,95 @@ import StreamIO
 /// and each layer's ``LayerCatalog`` lands in that layer's ``LayerFiles/findings``.
 public struct CatalogVisitor: LayerVisitor {
     public let catalogers: [any Cataloger]
+    public let spilling: [any SpillingCataloger]
     public let limits: CatalogLimits
 
-    public init(catalogers: [any Cataloger] = Catalogers.all, limits: CatalogLimits = CatalogLimits()) {
+    public init(
+        catalogers: [any Cataloger] = Catalogers.all, spilling: [any SpillingCataloger] = Catalogers.spilling,
+        limits: CatalogLimits = CatalogLimits()
+    ) {
         self.catalogers = catalogers
+        self.spilling = spilling
         self.limits = limits
     }
 
-    public func makeLayerVisit() -> any LayerVisit { CatalogVisit(catalogers: catalogers, limits: limits) }
+    public func makeLayerVisit() -> any LayerVisit { CatalogVisit(catalogers: catalogers, spilling: spilling, limits: limits) }
 }
 
 /// One layer's visit: at most one file is in hand at a time, read within its cataloger's bound.
 final class CatalogVisit: LayerVisit {
+    private enum Pending {
+        case inMemory(any Cataloger)
+        case spilled(any SpillingCataloger)
+    }
+
     private let catalogers: [any Cataloger]
+    private let spilling: [any SpillingCataloger]
     private let limits: CatalogLimits
     private var catalog = LayerCatalog()
-    private var pending: (any Cataloger)?
+    private var pending: Pending?
     private var filesRead: [String: Int] = [:]
     private var droppedWarnings = 0
 
-    init(catalogers: [any Cataloger], limits: CatalogLimits) {
+    init(catalogers: [any Cataloger], spilling: [any SpillingCataloger], limits: CatalogLimits) {
         self.catalogers = catalogers
+        self.spilling = spilling
         self.limits = limits
     }
 
     func interest(inFileAt path: String, size: Int64) -> ContentInterest {
         pending = nil
-        guard let cataloger = catalogers.first(where: { $0.reads(path: path) }) else { return .skip }
-        catalog.metadataPaths.insert(path)
-        guard size <= Int64(cataloger.maxFileSize) else {
-            warn("skipped /\(path): \(size) bytes is more than the \(cataloger.name) cataloger reads (\(cataloger.maxFileSize))")
+        let name: String, maxSize: Int64, choice: Pending
+        if let cataloger = catalogers.first(where: { $0.reads(path: path) }) {
+            (name, maxSize, choice) = (cataloger.name, Int64(cataloger.maxFileSize), .inMemory(cataloger))
+        } else if let cataloger = spilling.first(where: { $0.reads(path: path) }) {
+            (name, maxSize, choice) = (cataloger.name, cataloger.maxFileSize, .spilled(cataloger))
+        } else {
             return .skip
         }
-        let count = filesRead[cataloger.name, default: 0]
+        catalog.metadataPaths.insert(path)
+        guard size <= maxSize else {
+            warn("skipped /\(path): \(size) bytes is more than the \(name) cataloger reads (\(maxSize))")
+            return .skip
+        }
+        let count = filesRead[name, default: 0]
         guard count < limits.maxFilesPerCataloger else {
             if count == limits.maxFilesPerCataloger {
-                warn("the \(cataloger.name) cataloger read \(count) files in one layer, its limit; the rest were skipped")
-                filesRead[cataloger.name] = count + 1
+                warn("the \(name) cataloger read \(count) files in one layer, its limit; the rest were skipped")
+                filesRead[name] = count + 1
             }
             return .skip
         }
-        filesRead[cataloger.name] = count + 1
-        pending = cataloger
+        filesRead[name] = count + 1
+        pending = choice
         return .contents
     }
 
     func wants(path: String, size: Int64, head: [UInt8]) -> Bool { false }
 
     func visit(path: String, size: Int64, contents: any ByteSource) throws {
-        guard let cataloger = pending else { return }
+        guard let choice = pending else { return }
         pending = nil
-        let bytes = try contents.readAll(limit: cataloger.maxFileSize)
         let result: CatalogResult
-        do {
-            result = try cataloger.catalog(MetadataFile(path: path, bytes: bytes))
-        } catch {
-            warn("skipped /\(path), which the \(cataloger.name) cataloger cannot read: \(error)")
-            return
+        switch choice {
+        case .inMemory(let cataloger):
+            let bytes = try contents.readAll(limit: cataloger.maxFileSize)
+            do {
+                result = try cataloger.catalog(MetadataFile(path: path, bytes: bytes))
+            } catch {
+                warn("skipped /\(path), which the \(cataloger.name) cataloger cannot read: \(error)")
+                return
+            }
+        case .spilled(let cataloger):
+            // Errors of the stream (a truncated layer) are the layer's; the cataloger's are warnings.
+            let spill = try SpillFile(contents, limit: cataloger.maxFileSize)
+            defer { spill.remove() }
+            do {
+                result = try cataloger.catalog(path: path, file: spill.url)
+            } catch {
+                warn("skipped /\(path), which the \(cataloger.name) cataloger cannot read: \(error)")
+                return
+            }
         }
         if let distro = result.distro { catalog.distros[path] = distro }
         let room = limits.maxPackagesPerLayer - catalog.packages.count

@@ -49,4 +49,7 @@ public enum Catalogers {
     public static let all: [any Cataloger] = [
         OSReleaseCataloger(), DpkgCataloger(), ApkCataloger(), PythonCataloger(), NpmCataloger(),
     ]
+
+    /// Those that read large files from a temporary copy.
+    public static let spilling: [any SpillingCataloger] = [JavaArchiveCataloger()]
 }

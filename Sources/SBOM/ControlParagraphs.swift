@@ -21,9 +21,9 @@ struct ControlParagraphs {
         var paragraphs: [Paragraph] = []
         var current = Paragraph()
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character: split on every kind of line end.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 if !current.fields.isEmpty {
                     paragraphs.append(current)

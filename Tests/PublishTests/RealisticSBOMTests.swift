@@ -41,7 +41,7 @@ import TestSupport
         // dpkg's own view of the database in the image.
         let root = directory.file("rootfs")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try Self.extractLayers(tarball, into: root, members: ["var/lib/dpkg/*", "*.dist-info/METADATA", "usr/share/nodejs/*package.json"])
+        try Self.extractLayers(tarball, into: root, members: ["var/lib/dpkg/*", "*.dist-info/METADATA", "usr/share/nodejs/*package.json", "*.jar"])
         let dpkg = try Tool.check("dpkg-query", ["--admindir=\(root)/var/lib/dpkg", "-W", "-f", "${Package} ${Version}\n"])
         let installed = Set(dpkg.stdout.split(separator: "\n").map(String.init))
         #expect(installed.count > 80)
@@ -68,6 +68,21 @@ import TestSupport
         let nodePackages = Set(node.stdout.split(separator: "\n").map(String.init))
         #expect(nodePackages.count >= 2)
         #expect(Self.packages(document, type: "npm") == nodePackages)
+
+        // Every jar (symlinks to one are the same jar), by Python's zipfile.
+        let java = try Tool.check("python3", ["-c", """
+            import glob, os, sys, zipfile
+            for path in glob.glob(sys.argv[1] + '/**/*.jar', recursive=True):
+                if os.path.islink(path): continue
+                with zipfile.ZipFile(path) as z:
+                    for name in z.namelist():
+                        if name.startswith('META-INF/maven/') and name.endswith('/pom.properties'):
+                            values = dict(line.split('=', 1) for line in z.read(name).decode().splitlines() if '=' in line and not line.startswith('#'))
+                            print(values['artifactId'], values['version'])
+            """, root])
+        let jars = Set(java.stdout.split(separator: "\n").map(String.init))
+        #expect(jars == ["commons-lang3 3.12.0"])
+        #expect(Self.packages(document, type: "maven") == jars)
     }
 
     @Test func publishWritesTheSameSBOMForEveryLayout() throws {
@@ -82,7 +97,7 @@ import TestSupport
             try SBOMCommandTests.validate(output.file("sbom.spdx.json"))
             let schema = try SBOMValidators.cycloneDX(output.file("sbom.cdx.json"))
             #expect(schema.status == 0, "\(schema.stdout)\(schema.stderr)")
-            seen.append(Self.packages(document, type: "deb").union(Self.packages(document, type: "pypi")).union(Self.packages(document, type: "npm")))
+            seen.append(Self.packages(document, type: "deb").union(Self.packages(document, type: "pypi")).union(Self.packages(document, type: "npm")).union(Self.packages(document, type: "maven")))
         }
         #expect(seen[0] == seen[1])
         #expect(seen[0].count > 90)
