@@ -6,18 +6,22 @@ import StreamIO
 public struct CatalogVisitor: LayerVisitor {
     public let catalogers: [any Cataloger]
     public let spilling: [any SpillingCataloger]
+    public let sniffing: [any SniffingCataloger]
     public let limits: CatalogLimits
 
     public init(
         catalogers: [any Cataloger] = Catalogers.all, spilling: [any SpillingCataloger] = Catalogers.spilling,
-        limits: CatalogLimits = CatalogLimits()
+        sniffing: [any SniffingCataloger] = Catalogers.sniffing, limits: CatalogLimits = CatalogLimits()
     ) {
         self.catalogers = catalogers
         self.spilling = spilling
+        self.sniffing = sniffing
         self.limits = limits
     }
 
-    public func makeLayerVisit() -> any LayerVisit { CatalogVisit(catalogers: catalogers, spilling: spilling, limits: limits) }
+    public func makeLayerVisit() -> any LayerVisit {
+        CatalogVisit(catalogers: catalogers, spilling: spilling, sniffing: sniffing, limits: limits)
+    }
 }
 
 /// One layer's visit: at most one file is in hand at a time, read within its cataloger's bound.
@@ -25,19 +29,22 @@ final class CatalogVisit: LayerVisit {
     private enum Pending {
         case inMemory(any Cataloger)
         case spilled(any SpillingCataloger)
+        case sniffed(any SniffingCataloger)
     }
 
     private let catalogers: [any Cataloger]
     private let spilling: [any SpillingCataloger]
+    private let sniffing: [any SniffingCataloger]
     private let limits: CatalogLimits
     private var catalog = LayerCatalog()
     private var pending: Pending?
     private var filesRead: [String: Int] = [:]
     private var droppedWarnings = 0
 
-    init(catalogers: [any Cataloger], spilling: [any SpillingCataloger], limits: CatalogLimits) {
+    init(catalogers: [any Cataloger], spilling: [any SpillingCataloger], sniffing: [any SniffingCataloger], limits: CatalogLimits) {
         self.catalogers = catalogers
         self.spilling = spilling
+        self.sniffing = sniffing
         self.limits = limits
     }
 
@@ -49,7 +56,8 @@ final class CatalogVisit: LayerVisit {
         } else if let cataloger = spilling.first(where: { $0.reads(path: path) }) {
             (name, maxSize, choice) = (cataloger.name, cataloger.maxFileSize, .spilled(cataloger))
         } else {
-            return .skip
+            let length = sniffing.filter { size >= $0.minFileSize }.map(\.sniffLength).max()
+            return length.map { .sniff(count: $0) } ?? .skip
         }
         catalog.metadataPaths.insert(path)
         guard size <= maxSize else {
@@ -69,7 +77,15 @@ final class CatalogVisit: LayerVisit {
         return .contents
     }
 
-    func wants(path: String, size: Int64, head: [UInt8]) -> Bool { false }
+    func wants(path: String, size: Int64, head: [UInt8]) -> Bool {
+        guard let cataloger = sniffing.first(where: { size >= $0.minFileSize && $0.wants(head: head) }) else { return false }
+        let count = filesRead[cataloger.name, default: 0]
+        guard count < limits.maxFilesPerCataloger else { return false }
+        filesRead[cataloger.name] = count + 1
+        catalog.metadataPaths.insert(path)
+        pending = .sniffed(cataloger)
+        return true
+    }
 
     func visit(path: String, size: Int64, contents: any ByteSource) throws {
         guard let choice = pending else { return }
@@ -81,6 +97,15 @@ final class CatalogVisit: LayerVisit {
             do {
                 result = try cataloger.catalog(MetadataFile(path: path, bytes: bytes))
             } catch {
+                warn("skipped /\(path), which the \(cataloger.name) cataloger cannot read: \(error)")
+                return
+            }
+        case .sniffed(let cataloger):
+            let watched = WatchedSource(contents)
+            do {
+                result = try cataloger.catalog(path: path, contents: watched)
+            } catch {
+                if let failure = watched.failure { throw failure }
                 warn("skipped /\(path), which the \(cataloger.name) cataloger cannot read: \(error)")
                 return
             }

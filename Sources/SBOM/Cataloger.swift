@@ -52,4 +52,7 @@ public enum Catalogers {
 
     /// Those that read large files from a temporary copy.
     public static let spilling: [any SpillingCataloger] = [JavaArchiveCataloger()]
+
+    /// Those that choose files by their first bytes and read them as a stream.
+    public static let sniffing: [any SniffingCataloger] = [GoBinaryCataloger()]
 }

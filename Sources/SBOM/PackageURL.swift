@@ -23,6 +23,7 @@ public struct PackageURL: Sendable, Equatable, CustomStringConvertible {
         var namespace = package.namespace
         var name = package.name
         var qualifiers = package.qualifiers
+        var subpath: String?
         switch package.ecosystem {
         case .deb, .apk, .rpm:
             namespace = distro?.id ?? (package.ecosystem == .deb ? "debian" : package.ecosystem == .apk ? "alpine" : nil)
@@ -31,11 +32,22 @@ public struct PackageURL: Sendable, Equatable, CustomStringConvertible {
             name = PythonCataloger.normalized(name)
         case .npm:
             namespace = namespace.map { $0.hasPrefix("@") ? $0 : "@" + $0 }
+        case .golang:
+            // `github.com/AlecAivazis/survey/v2` → namespace github.com/AlecAivazis, name survey,
+            // subpath v2, as Syft writes major-version suffixes.
+            var parts = name.split(separator: "/").map(String.init)
+            if parts.count >= 3, let last = parts.last, last.count >= 2, last.first == "v", last.dropFirst().allSatisfy(\.isNumber) {
+                subpath = parts.removeLast()
+            }
+            if parts.count >= 2 {
+                name = parts.removeLast()
+                namespace = parts.joined(separator: "/")
+            }
         default:
             break
         }
         self.init(type: package.ecosystem.purlType, namespace: namespace, name: name, version: package.version,
-                  qualifiers: qualifiers)
+                  qualifiers: qualifiers, subpath: subpath)
     }
 
     public var description: String {
