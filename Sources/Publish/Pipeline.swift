@@ -28,22 +28,22 @@ public struct Pipeline: Sendable {
         let started = clock.now
         var registry: RegistryConnection?
         var repositoryStep: RepositoryProvisioner.Outcome?
-        if !options.noPush {
+        if !options.destination.noPush {
             let context = try options.aws.context()
             repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
-                .ensure(options.repository, settings: options.repositorySettings, create: options.createRepository)
+                .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
             registry = try await RegistryConnection.open(options: options, context: context)
         }
 
-        let work = try Self.workDirectory(output: options.outputDirectory)
+        let work = try Self.workDirectory(output: options.destination.outputDirectory)
         defer { FileSystem.removeTree(work) }
         // Blobs go up as the pass commits them, while it reads the next layer.
         let uploads = registry.map {
-            BlobUploads(destination: $0.client.repository(options.repository), deleteAfterUpload: options.outputDirectory == nil,
+            BlobUploads(destination: $0.client.repository(options.repository.name), deleteAfterUpload: options.destination.outputDirectory == nil,
                         progress: progress)
         }
         let (announced, announce) = AsyncStream.makeStream(of: CommittedBlob.self)
-        let early = Task { [jobs = options.jobs] in await uploads?.upload(announced, jobs: jobs) }
+        let early = Task { [jobs = options.destination.jobs] in await uploads?.upload(announced, jobs: jobs) }
         var onCommit: (@Sendable (Digest, Int64, String) -> Void)?
         if uploads != nil {
             onCommit = { digest, size, path in _ = announce.yield(CommittedBlob(digest: digest, size: size, path: path)) }
@@ -59,27 +59,27 @@ public struct Pipeline: Sendable {
             await early.value
             throw error
         }
-        let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.jobs)
+        let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.destination.jobs)
 
         var push: PushResult?
         if let registry {
-            let outcome = try await writer.writeImage(to: registry.client.repository(options.repository), uploads: uploads)
+            let outcome = try await writer.writeImage(to: registry.client.repository(options.repository.name), uploads: uploads)
             await early.value
-            var policy = options.tagPolicy
+            var policy = options.tags.policy
             policy.mutability = repositoryStep?.tagMutability ?? .mutable
             policy.exclusions = repositoryStep?.mutabilityExclusions ?? []
             let (top, bytes) = writer.topLevel
             let tags = try await TagPublisher(
-                client: registry.client, repository: options.repository, policy: policy, rolling: options.rollingTags,
-                version: options.releaseVersion.flatMap(SemanticVersion.init)
-            ).publish(options.tags, top: top, bytes: bytes)
+                client: registry.client, repository: options.repository.name, policy: policy, rolling: options.tags.rolling,
+                version: options.tags.releaseVersion.flatMap(SemanticVersion.init)
+            ).publish(options.tags.names, top: top, bytes: bytes)
             push = PushResult(
-                registry: registry.imageRegistry, endpoint: registry.client.host, repository: options.repository,
+                registry: registry.imageRegistry, endpoint: registry.client.host, repository: options.repository.name,
                 digest: loaded.artifact.descriptor.digest, outcome: outcome, tags: tags, repositoryStep: repositoryStep,
                 seconds: (clock.now - started).seconds)
         }
         var layoutPath: String?
-        if let output = options.outputDirectory {
+        if let output = options.destination.outputDirectory {
             // After the push: finishing the layout drops spooled blobs the image does not use.
             let layout = OCILayout(root: work, spool: spool)
             _ = try await writer.write(to: layout, tags: [Self.refName(options: options, loaded: loaded)])
@@ -88,21 +88,21 @@ public struct Pipeline: Sendable {
             layoutPath = output + "/image"
         }
 
-        var report = PublishReport(options: options, loaded: loaded, tags: options.tags, layout: layoutPath)
+        var report = PublishReport(options: options, loaded: loaded, tags: options.tags.names, layout: layoutPath)
         report.push = push
         report.pushed = push != nil
-        if let output = options.outputDirectory {
+        if let output = options.destination.outputDirectory {
             // SBOM: DIR/sbom.spdx.json from what the catalogers found during the pass.
-            let imageRegistry = registry?.imageRegistry ?? options.registry
+            let imageRegistry = registry?.imageRegistry ?? options.destination.registry
             report.sbom = try options.sbom?.write(
-                loaded, name: options.repository, repositoryURL: imageRegistry.map { "\($0)/\(options.repository)" }
+                loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" }
             ) { output + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
         }
-        if let gitops = options.gitops, let imageRegistry = registry?.imageRegistry ?? options.registry {
+        if let gitops = options.gitops, let imageRegistry = registry?.imageRegistry ?? options.destination.registry {
             report.gitops = try await gitops.run(
-                image: ImageReference(registry: imageRegistry, repository: options.repository),
-                tag: options.tags.first, digest: loaded.artifact.descriptor.digest, dryRun: options.noPush,
-                patchDirectory: options.outputDirectory)
+                image: ImageReference(registry: imageRegistry, repository: options.repository.name),
+                tag: options.tags.names.first, digest: loaded.artifact.descriptor.digest, dryRun: options.destination.noPush,
+                patchDirectory: options.destination.outputDirectory)
         }
         return report
     }
@@ -130,20 +130,20 @@ public struct Pipeline: Sendable {
     ) async throws -> (LoadedArchive, BlobSpool) {
         let options = self.options
         return try await Blocking.run {
-            let pool = try CompressionPool(threads: options.threads, level: options.compressionLevel)
+            let pool = try CompressionPool(threads: options.build.threads, level: options.build.compressionLevel)
             defer { pool.shutdown() }
             let spool = try BlobSpool(directory: spoolDirectory)
             spool.onCommit = onCommit
             var readOptions = ArchiveReadOptions()
-            readOptions.imageReference = options.imageReference
-            readOptions.manifestFormat = options.manifestFormat
-            readOptions.platform = options.platform
-            readOptions.limits = options.limits
+            readOptions.imageReference = options.input.imageReference
+            readOptions.manifestFormat = options.build.manifestFormat
+            readOptions.platform = options.build.platform
+            readOptions.limits = options.input.limits
             // Nothing reads the full file list yet (the SBOM will choose what it needs):
             // keep memory independent of the number of files.
             readOptions.recordsEntries = false
             readOptions.visitor = options.sbom?.visitor  // SBOM: its catalogers read during the pass
-            let loaded = try ImageArchiveReader.read(path: options.imagePath, options: readOptions, spool: spool, pool: pool)
+            let loaded = try ImageArchiveReader.read(path: options.input.imagePath, options: readOptions, spool: spool, pool: pool)
             return (loaded, spool)
         }
     }
@@ -151,7 +151,7 @@ public struct Pipeline: Sendable {
     /// The name the layout gives the image: the first explicit tag, else the tag the tarball
     /// gave it, else `latest`.
     static func refName(options: PublishOptions, loaded: LoadedArchive) -> String {
-        if let tag = options.tags.first { return tag }
+        if let tag = options.tags.names.first { return tag }
         if let name = loaded.artifact.sourceName, !name.hasPrefix("sha256:") {
             let afterSlash = name.split(separator: "/").last.map(String.init) ?? name
             if let colon = afterSlash.lastIndex(of: ":") {

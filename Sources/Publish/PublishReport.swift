@@ -57,8 +57,8 @@ extension PublishReport {
             Blob(digest: descriptor.digest, mediaType: descriptor.mediaType, size: descriptor.size)
         }
         self.init(
-            source: Source(path: options.imagePath, format: loaded.format, image: loaded.artifact.sourceName),
-            repository: options.repository,
+            source: Source(path: options.input.imagePath, format: loaded.format, image: loaded.artifact.sourceName),
+            repository: options.repository.name,
             manifest: blob(loaded.artifact.descriptor),
             images: loaded.artifact.images.map { image in
                 Image(

@@ -18,12 +18,12 @@ struct RegistryConnection: Sendable {
         guard let tokenRegistry = URL(string: proxyEndpoint), let tokenHost = tokenRegistry.host else {
             throw PublishError.invalidOption("ECR's GetAuthorizationToken named no usable registry endpoint ('\(proxyEndpoint)')")
         }
-        let endpoint = options.registryEndpoint ?? tokenRegistry
+        let endpoint = options.destination.registryEndpoint ?? tokenRegistry
         let http = RetryingHTTPClient(wrapping: CurlHTTPClient(
             configuration: options.aws.httpConfiguration(), environment: context.environment.variables))
         var client = RegistryClient(endpoint: endpoint, http: http, authorizer: authorizer)
-        if let chunkSize = options.chunkSize { client.chunkSize = chunkSize }
+        if let chunkSize = options.destination.chunkSize { client.chunkSize = chunkSize }
         try await client.checkAPI()
-        return RegistryConnection(client: client, imageRegistry: options.registry ?? tokenHost)
+        return RegistryConnection(client: client, imageRegistry: options.destination.registry ?? tokenHost)
     }
 }

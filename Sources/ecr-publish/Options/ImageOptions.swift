@@ -21,15 +21,17 @@ struct ImageOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Publish only this platform of a multi-platform image.", valueName: "os/arch[/variant]"))
     var platform: String?
 
-    func apply(to options: inout PublishOptions) throws {
-        if let platform {
-            guard let parsed = Platform(parsing: platform) else {
-                throw PublishError.invalidOption("--platform takes os/arch[/variant] (e.g. linux/arm64), not '\(platform)'")
-            }
-            options.platform = parsed
+    func validate() throws {
+        if let platform, Platform(parsing: platform) == nil {
+            throw ValidationError("--platform takes os/arch[/variant] (e.g. linux/arm64), not '\(platform)'")
         }
-        options.manifestFormat = manifestFormat
-        options.compressionLevel = compressionLevel
-        if let threads { options.threads = threads }
+    }
+
+    /// Fills the build stage.
+    func apply(to build: inout BuildStage) {
+        build.platform = platform.flatMap(Platform.init(parsing:))
+        build.manifestFormat = manifestFormat
+        build.compressionLevel = compressionLevel
+        if let threads { build.threads = threads }
     }
 }

@@ -21,15 +21,17 @@ struct PushOptions: ParsableArguments {
         "Blobs larger than this go up in parts of this size, in MiB (5-100; ECR refuses parts under 5 MiB).", valueName: "MiB"))
     var chunkSize: Int?
 
-    func apply(to options: inout PublishOptions) throws {
-        options.registry = registry
-        if let registryEndpoint {
-            guard let url = URL(string: registryEndpoint) else {
-                throw PublishError.invalidOption("--registry-endpoint takes an http(s) URL, not '\(registryEndpoint)'")
-            }
-            options.registryEndpoint = url
+    func validate() throws {
+        if let registryEndpoint, URL(string: registryEndpoint) == nil {
+            throw ValidationError("--registry-endpoint takes an http(s) URL, not '\(registryEndpoint)'")
         }
-        options.jobs = jobs
-        options.chunkSize = chunkSize.map { Int64($0) << 20 }
+    }
+
+    /// Fills the registry part of the destination stage.
+    func apply(to destination: inout DestinationStage) {
+        destination.registry = registry
+        destination.registryEndpoint = registryEndpoint.flatMap { URL(string: $0) }
+        destination.jobs = jobs
+        destination.chunkSize = chunkSize.map { Int64($0) << 20 }
     }
 }

@@ -34,8 +34,15 @@ struct RepositoryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("JSON repository (permissions) policy to set.", valueName: "file"))
     var repositoryPolicy: String?
 
-    func apply(to options: inout PublishOptions) throws {
-        options.createRepository = createRepository
+    func validate() throws {
+        for pair in repositoryTag where pair.firstIndex(of: "=").map({ $0 == pair.startIndex }) ?? true {
+            throw ValidationError("--repository-tag takes key=value, not '\(pair)'")
+        }
+    }
+
+    /// Fills the repository stage (reading the policy files).
+    func apply(to repository: inout RepositoryStage) throws {
+        repository.create = createRepository
         var settings = ECR.RepositorySettings()
         settings.tagMutability = tagMutability
         settings.mutabilityExclusions = mutabilityExclusion
@@ -49,7 +56,7 @@ struct RepositoryOptions: ParsableArguments {
         }
         settings.lifecyclePolicy = try lifecyclePolicy.map { try Self.readJSON($0, flag: "--lifecycle-policy") }
         settings.repositoryPolicy = try repositoryPolicy.map { try Self.readJSON($0, flag: "--repository-policy") }
-        options.repositorySettings = settings
+        repository.settings = settings
     }
 
     static func readJSON(_ path: String, flag: String) throws -> String {

@@ -46,13 +46,14 @@ struct TagOptions: ParsableArguments {
         return (scheme.tags(for: context), context)
     }
 
-    func apply(to options: inout PublishOptions) throws {
+    /// Fills the tag stage (reading the build context when the scheme needs it).
+    func apply(to stage: inout TagStage) throws {
         let (tags, context) = try tags(defaultScheme: .none)
-        options.tags = tags.map(\.name)
-        options.rollingTags = Set(tags.filter { $0.kind == .rolling }.map(\.name))
-        options.releaseVersion = context.gitTag
-        options.tagPolicy.onConflict = onTagConflict
-        options.tagPolicy.forceRollingTags = forceRollingTags
+        stage.names = tags.map(\.name)
+        stage.rolling = Set(tags.filter { $0.kind == .rolling }.map(\.name))
+        stage.releaseVersion = context.gitTag
+        stage.policy.onConflict = onTagConflict
+        stage.policy.forceRollingTags = forceRollingTags
     }
 
     func scheme(defaultScheme: Scheme) throws -> TagScheme {

@@ -58,15 +58,15 @@ extension ECRPublish {
 
         func run() async throws {
             var options = PublishOptions(imagePath: image, repository: repository)
-            options.noPush = noPush
-            options.outputDirectory = output
-            options.imageReference = imageReference
-            try tagOptions.apply(to: &options)
-            try imageOptions.apply(to: &options)
-            try repositoryOptions.apply(to: &options)
+            options.input.imageReference = imageReference
+            imageOptions.apply(to: &options.build)
+            options.destination.noPush = noPush
+            options.destination.outputDirectory = output
+            push.apply(to: &options.destination)
+            try repositoryOptions.apply(to: &options.repository)
+            try tagOptions.apply(to: &options.tags)
             aws.apply(to: &options.aws)
             options.gitops = try gitops.step()
-            try push.apply(to: &options)
             options.sbom = try sbom.step()
             let report = try await Pipeline(options: options) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))

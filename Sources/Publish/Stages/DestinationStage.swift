@@ -1,0 +1,39 @@
+import Foundation
+
+/// Destination: the registry (unless `--no-push`) and the local OCI layout (`--output`).
+public struct DestinationStage: Sendable {
+    /// Do everything locally, push nothing (`--no-push`).
+    public var noPush = false
+    /// Where local artifacts go (`--output`); with a push, the layout is written too.
+    public var outputDirectory: String?
+    /// The registry host image references name (`--registry`); when pushing, by default the
+    /// ECR registry of the account.
+    public var registry: String?
+    /// Where registry traffic goes instead of the registry itself (`--registry-endpoint`):
+    /// a VPC endpoint, a proxy, a test registry. The image keeps its ECR name.
+    public var registryEndpoint: URL?
+    /// Blobs written at the same time (`--jobs`).
+    public var jobs = 4
+    /// PATCH part size for large blobs (default: the registry client's, 8 MiB).
+    public var chunkSize: Int64?
+
+    public init() {}
+
+    public func validate() throws {
+        guard (1...64).contains(jobs) else {
+            throw PublishError.invalidOption("--jobs must be 1-64, not \(jobs)")
+        }
+        if let registry, registry.isEmpty || registry.contains("/") || registry.contains("://") {
+            throw PublishError.invalidOption("--registry takes a host name (and port), not '\(registry)'")
+        }
+        if let endpoint = registryEndpoint, !["http", "https"].contains(endpoint.scheme ?? "") || endpoint.host == nil {
+            throw PublishError.invalidOption("--registry-endpoint takes an http(s) URL such as https://vpce-….ecr.us-east-1.vpce.amazonaws.com, not '\(endpoint.absoluteString)'")
+        }
+        if let chunkSize, chunkSize < 5 << 20 || chunkSize > 100 << 20 {
+            throw PublishError.invalidOption("--chunk-size must be 5-100 MiB (ECR refuses parts under 5 MiB), not \(chunkSize) bytes")
+        }
+        if noPush && outputDirectory == nil {
+            throw PublishError.invalidOption("--no-push needs --output DIR for the artifacts it writes")
+        }
+    }
+}
