@@ -136,3 +136,34 @@ import TestSupport
         #expect(try await client.blobExists(wrong.digest, in: "blobs/wrong") == false)
     }
 }
+
+extension BlobUploadTests {
+    static let plainRegistry = Result(catching: { () throws -> RegistryServer in
+        let registry = try RegistryServer(tls: false)
+        SecretLedger.record(registry.password)
+        return registry
+    })
+
+    /// An upload location on another origin (here `localhost` instead of `127.0.0.1`: the
+    /// same server, which then asks for credentials) gets no `Authorization` header.
+    @Test func credentialsNeverFollowAnUploadLocationToAnotherOrigin() async throws {
+        let registry = try Self.plainRegistry.get()
+        let (proxy, log) = try registry.ecrProxy(["--ecr-location-host", "localhost"])
+        var client = RegistryClient(
+            endpoint: URL(string: "http://127.0.0.1:\(proxy.port)")!,
+            http: RetryingHTTPClient(wrapping: CurlHTTPClient(configuration: HTTPClientConfiguration(), environment: [:]), policy: .none),
+            authorizer: BasicAuthorizer(username: registry.username, password: registry.password))
+        client.uploadSessions = 1
+        let (path, descriptor, directory) = try Self.blob(size: 1000, seed: 6)
+        defer { withExtendedLifetime(directory) {} }
+        await #expect {
+            try await client.uploadBlob(descriptor, content: .file(path: path), to: "blobs/origin")
+        } throws: { error in
+            guard case RegistryError.unauthorized(_, _, 401, _) = error else { return false }
+            return true
+        }
+        // The POST (with credentials, to the registry's origin) worked; the PUT to the other
+        // origin went without them and was refused.
+        #expect(try Self.log(log).map { "\($0.method) \($0.status)" } == ["POST 202", "PUT 401"])
+    }
+}

@@ -34,6 +34,12 @@ class State:
                                            "status": status, "length": length}) + "\n")
 
 
+def relocated(location, host):
+    """The same location on another host name (same scheme, port and path)."""
+    match = re.match(r"^(https?://)[^/:]+(.*)$", location)
+    return match.group(1) + host + match.group(2) if match else location
+
+
 def error_body(code, message):
     return json.dumps({"errors": [{"code": code, "message": message}]}).encode()
 
@@ -80,6 +86,8 @@ def make_handler(state, upstream_ctx):
             conn.close()
             if rewrite:
                 status, out_headers = rewrite(status, out_headers)
+            if args.ecr_location_host:
+                out_headers = [(k, relocated(v, args.ecr_location_host) if k.lower() == "location" else v) for k, v in out_headers]
             self.send_response(status)
             for name, value in out_headers:
                 self.send_header(name, value)

@@ -617,6 +617,7 @@ def main():
     p.add_argument("--ecr-reset-patch", type=int, action="append", default=[])
     p.add_argument("--ecr-immutable", action="store_true")
     p.add_argument("--ecr-log")
+    p.add_argument("--ecr-location-host", help="answer upload locations on this host name instead")
     ARGS = p.parse_args()
 
     host, sep, port = ARGS.upstream.rpartition(":")
