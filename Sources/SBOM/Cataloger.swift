@@ -48,6 +48,7 @@ public struct MalformedMetadata: Error, Sendable, CustomStringConvertible {
 public enum Catalogers {
     public static let all: [any Cataloger] = [
         OSReleaseCataloger(), DpkgCataloger(), ApkCataloger(), PythonCataloger(), NpmCataloger(),
+        RubyGemCataloger(), ComposerCataloger(), DotNetCataloger(),
     ]
 
     /// Those that read large files from a temporary copy.

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The CycloneDX BOM, checked against the 1.6 JSON schema by cyclonedx-python-lib.
 @Suite struct CycloneDXTests {
-    @Test(arguments: [["base"], ["base", "upper"], ["alpine"], ["distroless"], ["base", "malformed"]])
+    @Test(arguments: [["base"], ["base", "upper"], ["alpine"], ["distroless"], ["base", "malformed"], ["langs"]])
     func schemaAcceptsIt(layers: [String]) throws {
         let fixture = try SBOMFixture()
         let (catalog, image) = try fixture.catalog(layers)

@@ -21,12 +21,18 @@ import TestSupport
         return (path, json, fixture)
     }
 
-    @Test(arguments: [["base"], ["base", "upper"], ["alpine"], ["distroless"], ["base", "malformed"]])
+    @Test(arguments: [["base"], ["base", "upper"], ["alpine"], ["distroless"], ["base", "malformed"], ["langs"]])
     func validatorsAcceptIt(layers: [String]) throws {
         let (path, _, fixture) = try document(layers)
         defer { withExtendedLifetime(fixture) {} }
         let spdx = try SBOMValidators.pyspdxtools(path), ntia = try SBOMValidators.ntiaChecker(path)
         #expect(spdx.status == 0, "pyspdxtools: \(spdx.stdout)\(spdx.stderr)")
+        guard layers != ["langs"] else {
+            // A .NET deps.json names no author: NTIA's supplier check is the one it fails.
+            #expect(ntia.stdout.contains("All component suppliers provided?              | False"), "\(ntia.stdout)")
+            #expect(ntia.stdout.split(separator: "\n").filter { $0.hasSuffix("| False") }.count == 1, "\(ntia.stdout)")
+            return
+        }
         #expect(ntia.status == 0 && ntia.stdout.contains("Conformant: True"), "ntia-checker: \(ntia.stdout)\(ntia.stderr)")
     }
 
