@@ -121,6 +121,7 @@ final class CatalogVisit: LayerVisit {
             }
         }
         if let distro = result.distro { catalog.distros[path] = distro }
+        for (package, license) in result.licenses { catalog.licenses[path] = (package, license) }
         let room = limits.maxPackagesPerLayer - catalog.packages.count
         if result.packages.count > room {
             warn("kept \(max(room, 0)) of the \(result.packages.count) packages of /\(path): one layer holds at most \(limits.maxPackagesPerLayer)")

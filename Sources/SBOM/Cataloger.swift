@@ -30,10 +30,13 @@ public struct MetadataFile: Sendable {
 public struct CatalogResult: Sendable {
     public var packages: [SoftwarePackage] = []
     public var distro: Distro?
+    /// Declared licenses of OS packages found apart from them (Debian copyright files), by package name.
+    public var licenses: [String: String] = [:]
 
-    public init(packages: [SoftwarePackage] = [], distro: Distro? = nil) {
+    public init(packages: [SoftwarePackage] = [], distro: Distro? = nil, licenses: [String: String] = [:]) {
         self.packages = packages
         self.distro = distro
+        self.licenses = licenses
     }
 }
 
@@ -48,7 +51,7 @@ public struct MalformedMetadata: Error, Sendable, CustomStringConvertible {
 public enum Catalogers {
     public static let all: [any Cataloger] = [
         OSReleaseCataloger(), DpkgCataloger(), ApkCataloger(), PythonCataloger(), NpmCataloger(),
-        RubyGemCataloger(), ComposerCataloger(), DotNetCataloger(),
+        DebianCopyrightCataloger(), RubyGemCataloger(), ComposerCataloger(), DotNetCataloger(),
     ]
 
     /// Those that read large files from a temporary copy.

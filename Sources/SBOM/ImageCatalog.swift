@@ -22,6 +22,7 @@ public struct ImageCatalog: Sendable {
     public init(layers: [LayerFiles]) {
         var packages: [SoftwarePackage] = []
         var distros: [(path: String, distro: Distro)] = []
+        var licenses: [String: (package: String, license: String)] = [:]
         var warnings: [String] = []
         for (index, layer) in layers.enumerated() {
             let catalog = layer.findings as? LayerCatalog ?? LayerCatalog()
@@ -38,12 +39,19 @@ public struct ImageCatalog: Sendable {
                 return true
             }
             distros.removeAll { deletes($0.path) }
+            licenses = licenses.filter { !deletes($0.key) }
+            licenses.merge(catalog.licenses) { $1 }
             for var package in catalog.packages {
                 package.layer = previous[Self.identity(package)] ?? index
                 packages.append(package)
             }
             distros += catalog.distros.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             warnings += catalog.warnings.map { "layer \(index + 1): \($0)" }
+        }
+        // A Debian package's copyright file gives its declared license.
+        let debianLicenses = Dictionary(licenses.values.map { ($0.package, $0.license) }, uniquingKeysWith: { first, _ in first })
+        for index in packages.indices where packages[index].ecosystem == .deb && packages[index].declaredLicense == nil {
+            packages[index].declaredLicense = debianLicenses[packages[index].name]
         }
         packages.sort {
             ($0.ecosystem, $0.namespace ?? "", $0.name, $0.version, $0.evidence.first ?? "")

@@ -3,6 +3,8 @@ public struct LayerCatalog: Sendable {
     public var packages: [SoftwarePackage] = []
     /// The distro files read (`etc/os-release`), by path.
     public var distros: [String: Distro] = [:]
+    /// Declared licenses of Debian packages from their copyright files, by path.
+    public var licenses: [String: (package: String, license: String)] = [:]
     /// Every metadata file the layer holds, read or not (malformed, too large): an upper
     /// layer's file replaces a lower layer's findings at the same path.
     public var metadataPaths: Set<String> = []

@@ -34,7 +34,9 @@ public enum LicenseExpression: Sendable, Equatable {
             sanitized.unicodeScalars.append(character.properties.isAlphabetic && character.isASCII || ("0"..."9").contains(character)
                 || character == "." || character == "-" ? character : "-")
         }
-        self = .reference(id: "LicenseRef-" + sanitized.prefix(64), text: text)
+        // Long texts keep a hash of themselves, so two that start alike stay two references.
+        let id = sanitized.count <= 48 ? sanitized : sanitized.prefix(40) + "-" + String(FNV1a.hash(text), radix: 16)
+        self = .reference(id: "LicenseRef-" + id, text: text)
     }
 
     /// `MIT OR (Apache-2.0 WITH LLVM-exception)`: every license on the list, operators in
@@ -77,9 +79,13 @@ public enum LicenseExpression: Sendable, Equatable {
                 guard expectOperand else { return nil }
                 let plus = token.hasSuffix("+") && !token.hasSuffix("-or-later+")
                 let base = plus ? String(token.dropLast()) : token
-                let canonical = afterWith ? exceptions[base.lowercased()] : identifiers[base.lowercased()]
-                guard let canonical else { return nil }
-                output.append(canonical + (plus && !afterWith ? "+" : ""))
+                if !afterWith, let alias = aliases[token.lowercased()] {
+                    output.append(alias)
+                } else {
+                    let canonical = afterWith ? exceptions[base.lowercased()] : identifiers[base.lowercased()]
+                    guard let canonical else { return nil }
+                    output.append(canonical + (plus && !afterWith ? "+" : ""))
+                }
                 expectOperand = false
                 afterWith = false
             }

@@ -28,6 +28,16 @@ import Testing
         #expect(result.packages[0].version == "2024a-0+deb12u1")
     }
 
+    @Test func debianCopyrightFiles() throws {
+        let cataloger = DebianCopyrightCataloger()
+        #expect(cataloger.reads(path: "usr/share/doc/bash/copyright"))
+        #expect(!cataloger.reads(path: "usr/share/doc/bash/examples/copyright"))
+        let bash = try cataloger.catalog(SBOMFixture.file("base/usr/share/doc/bash/copyright"))
+        #expect(bash.licenses == ["bash": "GPL-3+ AND Expat"])
+        #expect(LicenseExpression(declared: "GPL-3+ AND Expat") == .spdx("GPL-3.0-or-later AND MIT"))
+        #expect(try cataloger.catalog(SBOMFixture.file("base/usr/share/doc/libc6/copyright")).licenses.isEmpty, "not DEP-5")
+    }
+
     @Test func apkDatabase() throws {
         let result = try ApkCataloger().catalog(SBOMFixture.file("alpine/lib/apk/db/installed"))
         #expect(result.packages.map(\.name) == ["musl", "busybox", "ssl_client"])

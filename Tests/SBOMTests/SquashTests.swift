@@ -10,6 +10,8 @@ import Testing
         #expect(catalog.countsByEcosystem == ["deb": 4, "pypi": 2, "npm": 4])
         #expect(catalog.packages.allSatisfy { $0.layer == 0 })
         #expect(catalog.warnings.isEmpty)
+        #expect(catalog.packages.first { $0.name == "bash" }?.declaredLicense == "GPL-3+ AND Expat", "from its copyright file")
+        #expect(catalog.packages.first { $0.name == "libc6" }?.declaredLicense == nil)
     }
 
     @Test func anUpperLayerRemovesWhatItDeletesHidesOrRewrites() throws {
