@@ -56,8 +56,9 @@ final class CatalogVisit: LayerVisit {
         } else if let cataloger = spilling.first(where: { $0.reads(path: path) }) {
             (name, maxSize, choice) = (cataloger.name, cataloger.maxFileSize, .spilled(cataloger))
         } else {
-            let length = sniffing.filter { size >= $0.minFileSize }.map(\.sniffLength).max()
-            return length.map { .sniff(count: $0) } ?? .skip
+            var length = 0
+            for cataloger in sniffing where size >= cataloger.minFileSize { length = max(length, cataloger.sniffLength) }
+            return length > 0 ? .sniff(count: length) : .skip
         }
         catalog.metadataPaths.insert(path)
         guard size <= maxSize else {

@@ -7,6 +7,8 @@ public struct DebianCopyrightCataloger: Cataloger {
     public var maxFileSize: Int { 1024 * 1024 }
 
     public func reads(path: String) -> Bool {
+        // Cheap test first: the walk asks this of every file in the image.
+        guard path.hasPrefix("usr/share/doc/"), path.hasSuffix("/copyright") else { return false }
         let parts = path.split(separator: "/")
         return parts.count == 5 && parts[0] == "usr" && parts[1] == "share" && parts[2] == "doc" && parts[4] == "copyright"
     }

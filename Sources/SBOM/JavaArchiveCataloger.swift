@@ -19,8 +19,9 @@ public struct JavaArchiveCataloger: SpillingCataloger {
     static let suffixes = [".jar", ".war", ".ear", ".jpi", ".hpi"]
 
     public func reads(path: String) -> Bool {
-        let lower = path.lowercased()
-        return Self.suffixes.contains { lower.hasSuffix($0) }
+        // Only the last four characters matter; lowercasing the whole path for every file costs.
+        let lower = path.suffix(4).lowercased()
+        return Self.suffixes.contains { lower == $0 }
     }
 
     public func catalog(path: String, file: URL) throws -> CatalogResult {

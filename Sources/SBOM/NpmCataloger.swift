@@ -8,6 +8,8 @@ public struct NpmCataloger: Cataloger {
     public var maxFileSize: Int { 1024 * 1024 }
 
     public func reads(path: String) -> Bool {
+        // Cheap test first: the walk asks this of every file in the image.
+        guard path.hasSuffix("/package.json") else { return false }
         let parts = path.split(separator: "/")
         guard parts.count >= 3, parts.last == "package.json" else { return false }
         let roots: Set<Substring> = ["node_modules"]

@@ -6,6 +6,8 @@ public struct PythonCataloger: Cataloger {
     public var maxFileSize: Int { 4 * 1024 * 1024 }
 
     public func reads(path: String) -> Bool {
+        // Cheap test first: the walk asks this of every file in the image.
+        guard path.hasSuffix("/METADATA") || path.hasSuffix("/PKG-INFO") else { return false }
         let parts = path.split(separator: "/")
         guard parts.count >= 2 else { return false }
         let (directory, file) = (parts[parts.count - 2], parts[parts.count - 1])

@@ -7,6 +7,8 @@ public struct RubyGemCataloger: Cataloger {
     public var maxFileSize: Int { 1024 * 1024 }
 
     public func reads(path: String) -> Bool {
+        // Cheap test first: the walk asks this of every file in the image.
+        guard path.hasSuffix(".gemspec") else { return false }
         let parts = path.split(separator: "/")
         return parts.count >= 2 && parts[parts.count - 2] == "specifications" && parts[parts.count - 1].hasSuffix(".gemspec")
     }
