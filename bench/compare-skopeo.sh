@@ -15,6 +15,7 @@
 #                   (default ${TMPDIR:-/tmp}/ecr-publish-bench-cache; must be outside the repo)
 #   ECR_PUBLISH_BIN use this binary instead of `swift build -c release --product ecr-publish`
 #   THREADS         passed to ecr-publish as --threads (default: unset, i.e. all cores)
+#   OURS_ARGS       more flags for our runs (e.g. "--no-sbom": skopeo writes no SBOM)
 
 set -euo pipefail
 
@@ -87,6 +88,9 @@ trap 'exit 130' INT TERM
 
 thread_args=()
 [ -n "$THREADS" ] && thread_args=(--threads "$THREADS")
+# OURS_ARGS: more flags for our runs, e.g. "--no-sbom" to compare exactly skopeo's work.
+read -r -a extra_args <<< "${OURS_ARGS:-}"
+thread_args+=("${extra_args[@]}")
 
 # ours_cmd OUTDIR LEVEL [extra args...] / sko_cmd SKODIR: set CMD (an array) after
 # removing the output dir, so every run starts fresh.
