@@ -177,26 +177,3 @@ enum TarHeaderProbe {
         return sum == stored
     }
 }
-
-/// Remembers a failure of the archive itself (truncation, read error), so that it stops the
-/// run even when it surfaces inside a layer's walk, where a layer's own defects only
-/// disqualify that layer.
-final class GuardedSource: ByteSource {
-    private let upstream: any ByteSource
-    private var failure: (any Error)?
-
-    init(_ upstream: any ByteSource) { self.upstream = upstream }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        do {
-            return try upstream.read(into: buffer)
-        } catch {
-            failure = error
-            throw error
-        }
-    }
-
-    func rethrowUpstreamFailure() throws {
-        if let failure { throw failure }
-    }
-}

@@ -102,11 +102,11 @@ final class CatalogVisit: LayerVisit {
                 return
             }
         case .sniffed(let cataloger):
-            let watched = WatchedSource(contents)
+            let watched = GuardedSource(contents)
             do {
                 result = try cataloger.catalog(path: path, contents: watched)
             } catch {
-                if let failure = watched.failure { throw failure }
+                try watched.rethrowUpstreamFailure()
                 warn("skipped /\(path), which the \(cataloger.name) cataloger cannot read: \(error)")
                 return
             }

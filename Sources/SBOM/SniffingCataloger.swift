@@ -15,20 +15,3 @@ public protocol SniffingCataloger: Sendable {
     func catalog(path: String, contents: any ByteSource) throws -> CatalogResult
 }
 
-/// Remembers an error of the stream under a cataloger, so that a truncated layer is not taken
-/// for a malformed file.
-final class WatchedSource: ByteSource {
-    private let upstream: any ByteSource
-    private(set) var failure: (any Error)?
-
-    init(_ upstream: any ByteSource) { self.upstream = upstream }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        do {
-            return try upstream.read(into: buffer)
-        } catch {
-            failure = error
-            throw error
-        }
-    }
-}
