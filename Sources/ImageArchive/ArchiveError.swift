@@ -28,16 +28,12 @@ public enum ArchiveError: Error, Equatable, CustomStringConvertible {
     case corruptArchive(path: String, detail: String)
     case platformNotFound(requested: String, available: [String])
 
-    /// What went wrong, without the advice: for embedding in another error's message.
+    /// The description without its final period: for embedding in another error's message.
+    /// (Truncated and corrupt tar headers inside a layer are said as the layer's own
+    /// defects where they arise, in ``BlobIngester``.)
     var reason: String {
-        switch self {
-        case .truncated(let detail): return "it is truncated: \(detail)"
-        case .corruptHeader(let offset, let reason): return "corrupt tar header at byte \(offset): \(reason)"
-        case .corruptLayer(_, let detail): return detail
-        default:
-            let text = description
-            return text.hasSuffix(".") ? String(text.dropLast()) : text
-        }
+        let text = description
+        return text.hasSuffix(".") ? String(text.dropLast()) : text
     }
 
     public var description: String {

@@ -30,9 +30,7 @@ struct BlobIngester {
     private let smallFileLimit = 64 * 1024
 
     func ingest(path: String, size: Int64, from member: any ByteSource) throws -> Result {
-        var peek = [UInt8](repeating: 0, count: Int(min(size, 512)))
-        let peeked = try peek.withUnsafeMutableBytes { try member.readFully(into: $0) }
-        peek.removeSubrange(peeked...)
+        let peek = try member.readPrefix(Int(min(size, 512)))
         let guarded = GuardedSource(member)
         let source = PrefixedSource(prefix: peek, upstream: guarded)
 

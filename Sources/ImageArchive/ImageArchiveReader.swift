@@ -34,17 +34,13 @@ public enum ImageArchiveReader {
         path: String, options: ArchiveReadOptions, spool: BlobSpool, pool: CompressionPool
     ) throws -> LoadedArchive {
         let file = try FileSource(path: path)
-        var head = [UInt8](repeating: 0, count: 512)
-        let count = try head.withUnsafeMutableBytes { try file.readFully(into: $0) }
-        head.removeSubrange(count...)
-        guard count > 0 else { throw ArchiveError.notAnArchive(path: path, reason: "the file is empty") }
+        let head = try file.readPrefix(512)
+        guard !head.isEmpty else { throw ArchiveError.notAnArchive(path: path, reason: "the file is empty") }
 
         var source: any ByteSource = PrefixedSource(prefix: head, upstream: BufferedSource(file))
         if let compression = BlobIngester.compression(of: head) {
             source = compression == .zstd ? try ZstdReader(source: source) : try GzipReader(source: source)
-            var inner = [UInt8](repeating: 0, count: 512)
-            let innerCount = try mapCompression(path: path) { try inner.withUnsafeMutableBytes { try source.readFully(into: $0) } }
-            inner.removeSubrange(innerCount...)
+            let inner = try mapCompression(path: path) { [source] in try source.readPrefix(512) }
             try requireTar(inner, path: path)
             source = PrefixedSource(prefix: inner, upstream: source)
         } else {

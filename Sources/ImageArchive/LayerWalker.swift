@@ -73,9 +73,7 @@ extension LayerWalker {
         case .contents:
             try visit.visit(path: path, size: size, contents: reader)
         case .sniff(let count):
-            var head = [UInt8](repeating: 0, count: Int(min(Int64(max(count, 0)), size)))
-            let read = try head.withUnsafeMutableBytes { try reader.readFully(into: $0) }
-            head.removeSubrange(read...)
+            let head = try reader.readPrefix(Int(min(Int64(max(count, 0)), size)))
             guard visit.wants(path: path, size: size, head: head) else { return }
             try visit.visit(path: path, size: size, contents: PrefixedSource(prefix: head, upstream: reader))
         }

@@ -18,6 +18,15 @@ extension ByteSource {
         return filled
     }
 
+    /// Up to `count` bytes from what is left of the stream (fewer only at its end), for a
+    /// look at a header before the rest is read.
+    public func readPrefix(_ count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: max(count, 0))
+        let read = try bytes.withUnsafeMutableBytes { try readFully(into: $0) }
+        bytes.removeSubrange(read...)
+        return bytes
+    }
+
     /// Reads and discards everything up to the end of the stream; returns the byte count.
     @discardableResult
     public func drain(bufferSize: Int = 256 * 1024) throws -> Int64 {
