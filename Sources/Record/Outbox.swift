@@ -54,11 +54,9 @@ public struct Outbox: Sendable {
     }
 
     private func write(_ entry: Entry, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let temporary = path + ".partial"
         do {
-            try encoder.encode(entry).write(to: URL(fileURLWithPath: temporary))
+            try Data(RecordJSON.encode(entry)).write(to: URL(fileURLWithPath: temporary))
             // rename(2) replaces the old file atomically: a reader sees the old entry or the new.
             guard rename(temporary, path) == 0 else { throw RecordError.outbox(String(cString: strerror(errno))) }
         } catch {

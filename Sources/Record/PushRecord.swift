@@ -130,9 +130,7 @@ public struct PushRecord: Codable, Equatable, Sendable {
 
     /// The record as stored in S3 and the outbox: sorted keys, two-space indentation, a final newline.
     public func json() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self)) + [0x0a]
+        try RecordJSON.encode(self)
     }
 
     static func timestamp(_ date: Date) -> String {
