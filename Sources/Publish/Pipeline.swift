@@ -94,17 +94,35 @@ public struct Pipeline: Sendable {
         if let output = options.destination.outputDirectory {
             // SBOM: DIR/sbom.spdx.json from what the catalogers found during the pass.
             let imageRegistry = registry?.imageRegistry ?? options.destination.registry
-            report.sbom = try options.sbom?.write(
-                loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" }
-            ) { output + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
+            report.sbom = try await afterPush("sbom", &report) {
+                try options.sbom?.write(
+                    loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" }
+                ) { output + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
+            } ?? nil
         }
         if let gitops = options.gitops, let imageRegistry = registry?.imageRegistry ?? options.destination.registry {
-            report.gitops = try await gitops.run(
-                image: ImageReference(registry: imageRegistry, repository: options.repository.name),
-                tag: options.tags.names.first, digest: loaded.artifact.descriptor.digest, dryRun: options.destination.noPush,
-                patchDirectory: options.destination.outputDirectory)
+            report.gitops = try await afterPush("gitops", &report) {
+                try await gitops.run(
+                    image: ImageReference(registry: imageRegistry, repository: options.repository.name),
+                    tag: options.tags.names.first, digest: loaded.artifact.descriptor.digest, dryRun: options.destination.noPush,
+                    patchDirectory: options.destination.outputDirectory)
+            }
         }
         return report
+    }
+
+    /// Runs a stage that comes after the image is written. Once the image is in the registry
+    /// its failure goes into the report instead of ending the run, so the digest and tags
+    /// already pushed still reach the user, and the run exits with the partial status; before
+    /// that (`--no-push`) a failure ends the run as any other.
+    func afterPush<T>(_ stage: String, _ report: inout PublishReport, _ body: () async throws -> T) async throws -> T? {
+        guard report.pushed else { return try await body() }
+        do {
+            return try await body()
+        } catch {
+            report.failures.append(StageFailure(stage: stage, message: String(describing: error)))
+            return nil
+        }
     }
 
     /// Where the pass spools blobs: inside the output directory when a layout is written (it

@@ -6,6 +6,8 @@ public enum PublishError: Error, Equatable, CustomStringConvertible {
     case notAvailable(String)
     /// The repository does not exist and `--create-repository` was not given.
     case repositoryMissing(String)
+    /// The image was pushed, but later stages failed (the report lists them).
+    case partial([StageFailure])
 
     public var description: String {
         switch self {
@@ -13,6 +15,10 @@ public enum PublishError: Error, Equatable, CustomStringConvertible {
         case .notAvailable(let detail): return "\(detail) is not available in this version of ecr-publish yet"
         case .repositoryMissing(let name):
             return "the ECR repository '\(name)' does not exist; pass --create-repository to create it with the settings given"
+        case .partial(let failures):
+            let stages = failures.map(\.stage).joined(separator: ", ")
+            return "the image was pushed, but \(stages) failed: "
+                + failures.map { "\($0.stage): \($0.message)" }.joined(separator: "; ")
         }
     }
 }

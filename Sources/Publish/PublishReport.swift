@@ -49,6 +49,8 @@ public struct PublishReport: Codable, Sendable {
     public var push: PushResult?
     /// The SBOM of each image, when written.
     public var sbom: [SBOMReport]?
+    /// Stages that failed after the image was pushed (the run exits with the partial status).
+    public var failures: [StageFailure]
 }
 
 extension PublishReport {
@@ -71,6 +73,6 @@ extension PublishReport {
                             uncompressedSize: layer.uncompressedSize, action: layer.action, source: layer.sourcePath)
                     })
             },
-            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil, push: nil, sbom: nil)
+            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil, push: nil, sbom: nil, failures: [])
     }
 }

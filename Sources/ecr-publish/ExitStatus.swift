@@ -36,6 +36,7 @@ enum ExitStatus: Int32 {
         case let error as PublishError:
             switch error {
             case .invalidOption, .notAvailable, .repositoryMissing: self = .usage
+            case .partial: self = .partial
             }
         case let error as AWSServiceError:
             self = error.isAuthenticationFailure ? .authentication : .network

@@ -78,6 +78,8 @@ extension ECRPublish {
             } else {
                 print(TextReporter.render(report))
             }
+            // Pushed, but a later stage failed: the report above says what is in the registry.
+            if !report.failures.isEmpty { throw PublishError.partial(report.failures) }
         }
     }
 }
