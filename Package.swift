@@ -22,7 +22,8 @@ let package = Package(
 
         // Capabilities, dependencies flowing one way (see shared/design/ARCHITECTURE.md).
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
-        .target(name: "StreamIO"),
+        .target(name: "CSpawn"),
+        .target(name: "StreamIO", dependencies: ["CSpawn"]),
         .target(name: "OCI"),
         .target(name: "Crypto", dependencies: ["COpenSSL", "CSodium", "OCI"]),
         .target(name: "Compression", dependencies: ["StreamIO", "CDeflate", "CIsal", "CZstd"]),
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "Signing", dependencies: ["OCI", "Crypto", "AWS"]),
         .target(name: "Record", dependencies: ["AWS"]),
         .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS"]),
-        .target(name: "GitOps", dependencies: ["OCI", .product(name: "Yams", package: "Yams")]),
+        .target(name: "GitOps", dependencies: ["OCI", "StreamIO", .product(name: "Yams", package: "Yams")]),
         .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM"]),
         .executableTarget(
@@ -43,6 +44,7 @@ let package = Package(
         // Test support: launchers for real tools and servers, image builders, temp dirs.
         .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
+        .testTarget(name: "StreamIOTests", dependencies: ["StreamIO"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "RecordTests", dependencies: ["Record", "AWS", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing", "Crypto", "OCI", "AWS", "TestSupport"]),

@@ -12,13 +12,13 @@ enum CredentialProcess {
     static func run(_ command: String, source: String, now: @escaping @Sendable () -> Date = Date.init) async throws -> AWSCredentials {
         let source = "\(source) credential_process"
         let output = try await Blocking.run { try execute(command) }
-        guard output.status == 0 || output.truncated else {
+        guard output.status == 0 || output.stdoutTruncated else {
             let diagnostic = Self.diagnostic(output.stderr)
             throw CredentialError.invalid(
                 source: source,
                 detail: "the command exited with status \(output.status)" + (diagnostic.isEmpty ? "" : ": \(diagnostic)"))
         }
-        guard !output.truncated else {
+        guard !output.stdoutTruncated else {
             throw CredentialError.invalid(source: source, detail: "the command printed more than \(stdoutLimit >> 20) MiB")
         }
         guard let version = (try? JSONDecoder().decode(JSONCredentials.Body.self, from: Data(output.stdout)))?.Version else {
@@ -36,36 +36,15 @@ enum CredentialProcess {
         return credentials
     }
 
-    private struct Output: Sendable {
-        var status: Int32
-        var stdout: [UInt8]
-        var truncated: Bool
-        var stderr: [UInt8]
-    }
-
-    private static func execute(_ command: String) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
+    private static func execute(_ command: String) throws -> ChildProcess.Output {
+        var process = ChildProcess.shell(command)
+        process.stdoutLimit = stdoutLimit
+        process.stderrLimit = stderrLimit
         do {
-            try process.run()
-        } catch {
-            throw CredentialError.invalid(source: "credential_process", detail: "cannot start /bin/sh (\(error.localizedDescription))")
+            return try process.run()
+        } catch let failure as ChildProcess.LaunchFailure {
+            throw CredentialError.invalid(source: "credential_process", detail: failure.description)
         }
-        // stderr on its own thread, so a chatty process cannot block on a full pipe.
-        let diagnostics = BoundedReader(stderr.fileHandleForReading, limit: stderrLimit, drain: true)
-        let reading = Thread { diagnostics.readAll() }
-        reading.start()
-        let output = BoundedReader(stdout.fileHandleForReading, limit: stdoutLimit, drain: false)
-        output.readAll()
-        if output.truncated { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        diagnostics.waitUntilDone()
-        return Output(status: process.terminationStatus, stdout: output.bytes, truncated: output.truncated, stderr: diagnostics.bytes)
     }
 
     /// The stderr text as one line of printable characters.
@@ -75,39 +54,4 @@ enum CredentialProcess {
         let line = printable.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         return bytes.count >= stderrLimit ? line + " …" : line
     }
-}
-
-/// Reads a pipe, keeping at most `limit` bytes; past the limit it drains and drops the rest
-/// (`drain`) or stops reading.
-private final class BoundedReader: @unchecked Sendable {
-    private let handle: FileHandle
-    private let limit: Int
-    private let drain: Bool
-    private let done = DispatchSemaphore(value: 0)
-    private(set) var bytes: [UInt8] = []
-    private(set) var truncated = false
-
-    init(_ handle: FileHandle, limit: Int, drain: Bool) {
-        self.handle = handle
-        self.limit = limit
-        self.drain = drain
-    }
-
-    func readAll() {
-        defer { done.signal() }
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty { return }
-            let room = limit - bytes.count
-            if chunk.count > room {
-                bytes += chunk.prefix(room)
-                truncated = true
-                if !drain { return }
-            } else {
-                bytes += chunk
-            }
-        }
-    }
-
-    func waitUntilDone() { done.wait() }
 }

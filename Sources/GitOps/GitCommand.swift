@@ -1,4 +1,5 @@
 import Foundation
+import StreamIO
 
 /// Runs the `git` CLI: the user's git, with their SSH setup, proxies and credential
 /// conventions, rather than a reimplementation.
@@ -16,43 +17,33 @@ struct GitCommand: Sendable {
     /// Values to cut out of anything shown (the token).
     var secrets: [String]
 
+    /// The most standard output kept from one git command (a diff, a file list).
+    static let outputLimit = 64 << 20
+
     @discardableResult
     func run(_ arguments: [String], allowFailure: Bool = false) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // No prompts, no stored credentials, no hooks of the cloned repository.
-        process.arguments = ["git", "-c", "credential.helper=", "-c", "core.hooksPath=/dev/null",
-                             "-c", "advice.detachedHead=false"] + arguments
+        var process = ChildProcess.onPath("git", ["-c", "credential.helper=", "-c", "core.hooksPath=/dev/null",
+                                                  "-c", "advice.detachedHead=false"] + arguments)
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["LC_ALL"] = "C"
         environment.merge(self.environment) { $1 }
         process.environment = environment
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.directory = directory
+        process.stdoutLimit = Self.outputLimit
+        process.stderrLimit = 1 << 20
+        let output: ChildProcess.Output
         do {
-            try process.run()
+            output = try process.run()
         } catch {
             throw GitOpsError.git(command: arguments.first ?? "", status: -1, output: "cannot run git: \(error)")
         }
-        // Read both pipes concurrently so neither fills up.
-        let errorData = LockedData()
-        let errorRead = DispatchSemaphore(value: 0)
-        let reader = Thread {
-            errorData.set(err.fileHandleForReading.readDataToEndOfFile())
-            errorRead.signal()
+        if output.stdoutTruncated {
+            throw GitOpsError.git(command: arguments.first ?? "", status: -1,
+                                  output: "git printed more than \(Self.outputLimit >> 20) MiB; the repository is too large to update")
         }
-        reader.start()
-        let outputData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        errorRead.wait()
-        let result = Output(
-            status: process.terminationStatus,
-            stdout: redact(String(decoding: outputData, as: UTF8.self)),
-            stderr: redact(String(decoding: errorData.value, as: UTF8.self)))
+        let result = Output(status: output.status, stdout: redact(output.stdoutText), stderr: redact(output.stderrText))
         if result.status != 0 && !allowFailure {
             let lowered = result.stderr.lowercased()
             if ["authentication failed", "could not read username", "could not read password", "permission denied (publickey",
@@ -69,22 +60,5 @@ struct GitCommand: Sendable {
 
     func redact(_ text: String) -> String {
         secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
-    }
-}
-
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-
-    func set(_ value: Data) {
-        lock.lock()
-        data = value
-        lock.unlock()
-    }
-
-    var value: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return data ?? Data()
     }
 }

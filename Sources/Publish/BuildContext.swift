@@ -1,4 +1,5 @@
 import Foundation
+import StreamIO
 
 /// What the tag scheme is computed from: the commit, its branch or tag, the pull request
 /// and run number, the build time. Read from GitHub Actions, else Jenkins, else the local
@@ -97,19 +98,10 @@ public struct BuildContext: Sendable, Equatable, Codable {
 
     static func git(directory: String, time: Date) -> BuildContext {
         let run = { (arguments: [String]) -> String? in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-C", directory] + arguments
+            var process = ChildProcess.onPath("git", ["-C", directory] + arguments)
             process.environment = ProcessInfo.processInfo.environment.merging(["LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"]) { $1 }
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return nil }
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { return nil }
-            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let output = try? process.run(), output.status == 0, !output.stdoutTruncated else { return nil }
+            let text = output.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
             return text.isEmpty ? nil : text
         }
         guard let sha = run(["rev-parse", "HEAD"]) else { return BuildContext(source: .none, buildTime: time) }
