@@ -1,0 +1,293 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `publish --record…` end to end: the image pushed to the test registry, the record written
+/// to DynamoDB, S3, SNS and EventBridge in moto (signature checks on), and read back by
+/// boto3 and the AWS CLI, never by our clients.
+@Suite(.serialized) struct RecordPublishTests {
+    static let image = Paths.fixtureImage("sample-docker-classic.tar")
+
+    /// The GitHub Actions context of a push to main, run 99 by octocat.
+    static let github = PublishPushTests.github([
+        "GITHUB_REF": "refs/heads/main", "GITHUB_REF_NAME": "main", "GITHUB_REF_TYPE": "branch",
+        "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/app", "GITHUB_RUN_ID": "99",
+        "GITHUB_ACTOR": "octocat",
+    ])
+
+    /// An SQS queue subscribed to a new SNS topic; returns the topic ARN and the queue URL.
+    static func subscribedQueue(topic: String, queue: String, home: String) throws -> (topicARN: String, queueURL: String) {
+        let moto = try PublishPushTests.world.get().moto
+        let created = try moto.aws(["sns", "create-topic", "--name", topic], home: home)
+        let topicARN = try #require(try JSONSerialization.jsonObject(with: created.stdoutData) as? [String: String])["TopicArn"] ?? ""
+        let queueURL = try Self.queue(queue, home: home)
+        try moto.aws(["sns", "subscribe", "--topic-arn", topicARN, "--protocol", "sqs", "--notification-endpoint",
+                      "arn:aws:sqs:\(moto.region):\(moto.account):\(queue)"], home: home)
+        return (topicARN, queueURL)
+    }
+
+    static func queue(_ name: String, home: String) throws -> String {
+        let created = try PublishPushTests.world.get().moto.aws(["sqs", "create-queue", "--queue-name", name], home: home)
+        return try #require(try JSONSerialization.jsonObject(with: created.stdoutData) as? [String: String])["QueueUrl"] ?? ""
+    }
+
+    static func messages(_ queueURL: String, home: String) throws -> [[String: Any]] {
+        let received = try PublishPushTests.world.get().moto.aws(
+            ["sqs", "receive-message", "--queue-url", queueURL, "--max-number-of-messages", "10", "--wait-time-seconds", "1"], home: home)
+        guard !received.stdoutData.isEmpty else { return [] }
+        return (try JSONSerialization.jsonObject(with: received.stdoutData) as? [String: Any])?["Messages"] as? [[String: Any]] ?? []
+    }
+
+    static func createTable(_ table: String, key: String = "ImageTag", home: String) throws {
+        try PublishPushTests.world.get().moto.aws(
+            ["dynamodb", "create-table", "--table-name", table, "--attribute-definitions", "AttributeName=\(key),AttributeType=S",
+             "--key-schema", "AttributeName=\(key),KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST"], home: home)
+    }
+
+    /// `s3://bucket/key` read with the AWS CLI into a file; its bytes.
+    static func object(_ bucket: String, _ key: String, home: TemporaryDirectory) throws -> Data {
+        let file = home.file("object-\(UUID().uuidString)")
+        try PublishPushTests.world.get().moto.aws(["s3api", "get-object", "--bucket", bucket, "--key", key, file], home: home.path)
+        return try Data(contentsOf: URL(fileURLWithPath: file))
+    }
+
+    static func validateAgainstSchema(_ recordFile: String) throws {
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); record = json.load(open(sys.argv[2]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(record)
+            """
+        try Tool.check("python3", ["-c", script, Paths.repositoryRoot + "/schemas/push-record.schema.json", recordFile])
+    }
+
+    /// `--record` with its three defaults (table ECRImageLogs, bucket
+    /// ecr-image-metadata-<account>, topic ECRImagePushTopic by name) and an event bus.
+    @Test func publishRecordsTheImageInEverySinkAndEachReadsBack() throws {
+        let moto = try PublishPushTests.world.get().moto
+        let home = try TemporaryDirectory("record-world")
+        let bucket = "ecr-image-metadata-\(moto.account)"
+        try Self.createTable("ECRImageLogs", home: home.path)
+        try moto.aws(["s3api", "create-bucket", "--bucket", bucket], home: home.path)
+        let (_, queueURL) = try Self.subscribedQueue(topic: "ECRImagePushTopic", queue: "record-pushes", home: home.path)
+        let eventQueueURL = try Self.queue("record-events", home: home.path)
+        try moto.aws(["events", "create-event-bus", "--name", "releases"], home: home.path)
+        // The pattern README documents: ECR's own rule with its source changed.
+        try moto.aws(["events", "put-rule", "--name", "image-pushes", "--event-bus-name", "releases", "--event-pattern",
+                      #"{"source":["ecr-publish"],"detail-type":["ECR Image Action"],"detail":{"action-type":["PUSH"],"result":["SUCCESS"],"repository-name":["team/recorded"]}}"#],
+                     home: home.path)
+        try moto.aws(["events", "put-targets", "--rule", "image-pushes", "--event-bus-name", "releases", "--targets",
+                      "Id=q,Arn=arn:aws:sqs:\(moto.region):\(moto.account):record-events"], home: home.path)
+
+        let output = try TemporaryDirectory("record-output")
+        let outbox = try TemporaryDirectory("record-outbox")
+        let result = try PublishPushTests.push(
+            Self.image, repository: "team/recorded",
+            ["--tag-scheme", "team", "--output", output.path, "--record", "--record-event-bus", "releases", "--outbox", outbox.path, "--json"],
+            environment: Self.github)
+        #expect(result.status == 0, "\(result.stderr)")
+        let primary = "01234567-20231114221320"
+        let digest = try PublishPushTests.localDigest(Self.image)
+        let report = try #require(try PublishPushTests.report(result)["record"] as? [String: Any])
+        #expect(report["delivered"] as? [String] ?? [] == [
+            "dynamodb:ECRImageLogs", "s3:\(bucket)", "sns:arn:aws:sns:\(moto.region):\(moto.account):ECRImagePushTopic", "eventbridge:releases",
+        ], "the default bucket and topic are named from the account")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.path).isEmpty, "nothing owed")
+
+        // The record file: what the build knows, valid against the schema.
+        let recordFile = output.file("record.json")
+        try Self.validateAgainstSchema(recordFile)
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recordFile))) as? [String: Any])
+        #expect(record["image-digest"] as? String == digest)
+        #expect(record["image-tag"] as? String == primary)
+        #expect(record["image-uri"] as? String == "\(PublishPushTests.ecrRegistry)/team/recorded@\(digest)")
+        #expect(record["result"] as? String == "SUCCESS")
+        #expect((record["tags"] as? [String: Any])?["pushed"] as? [String] == [primary, "main-01234567", "main-latest"])
+        #expect(record["source"] as? [String: String] == [
+            "commit": "0123456789abcdef0123456789abcdef01234567", "ref": "refs/heads/main", "branch": "main",
+        ])
+        #expect(record["pipeline"] as? [String: String] == [
+            "provider": "github-actions", "run-id": "99", "run-number": "1", "run-url": "https://github.com/acme/app/actions/runs/99", "actor": "octocat",
+        ])
+        #expect(record["layer-count"] as? Int == 3 && record["platforms"] as? [String] == ["linux/amd64"])
+        let sbom = try #require(record["sbom"] as? [String: Any])
+        #expect(sbom["packages"] as? [String: Int] == ["deb": 3, "npm": 1, "pypi": 1])
+        #expect(sbom["s3-uri"] as? String == "s3://\(bucket)/team/recorded/\(primary).spdx.json")
+
+        // DynamoDB, read by boto3: every attribute, with its type and value from the record file.
+        let check = """
+            import json, sys, boto3
+            record = json.load(open(sys.argv[1]))
+            item = boto3.client("dynamodb").get_item(TableName="ECRImageLogs", Key={"ImageTag": {"S": sys.argv[2]}})["Item"]
+            strings = {"ActionType": "action-type", "Result": "result", "RepositoryName": "repository-name", "Registry": "registry",
+                       "ImageURI": "image-uri", "ImageDigest": "image-digest", "MediaType": "media-type", "PrimaryTag": "image-tag",
+                       "PushedAt": "pushed-at", "ToolVersion": "tool-version"}
+            numbers = {"SchemaVersion": "schema-version", "LayerCount": "layer-count", "CompressedSize": "compressed-size",
+                       "UncompressedSize": "uncompressed-size"}
+            expected = {"ImageTag": {"S": record["image-tag"]}}
+            expected.update({name: {"S": record[key]} for name, key in strings.items()})
+            expected.update({name: {"N": str(record[key])} for name, key in numbers.items()})
+            tags = record["tags"]
+            expected["Tags"] = {"SS": sorted(set(tags["pushed"] + tags["existing"]))}
+            expected["TagsPushed"] = {"SS": sorted(tags["pushed"])}
+            expected["Platforms"] = {"SS": record["platforms"]}
+            source, pipeline, sbom = record["source"], record["pipeline"], record["sbom"]
+            expected["Source"] = {"M": {"commit": {"S": source["commit"]}, "ref": {"S": source["ref"]}, "branch": {"S": source["branch"]}}}
+            expected["Pipeline"] = {"M": {"provider": {"S": pipeline["provider"]}, "runId": {"S": pipeline["run-id"]},
+                                          "runNumber": {"S": pipeline["run-number"]}, "runUrl": {"S": pipeline["run-url"]},
+                                          "actor": {"S": pipeline["actor"]}}}
+            expected["SBOM"] = {"M": {"format": {"S": sbom["format"]}, "s3Uri": {"S": sbom["s3-uri"]},
+                                      "packages": {"M": {k: {"N": str(v)} for k, v in sbom["packages"].items()}}}}
+            for value in item.values():
+                if "SS" in value: value["SS"] = sorted(value["SS"])
+            if item != expected:
+                sys.exit("item differs:\\n%s\\nexpected:\\n%s" % (json.dumps(item, sort_keys=True), json.dumps(expected, sort_keys=True)))
+            """
+        try Tool.check("python3", ["-c", check, recordFile, primary], environment: moto.environment(home: home.path), replacingEnvironment: true)
+
+        // S3: the record byte for byte as DIR/record.json, the SBOM as DIR/sbom.spdx.json, both JSON.
+        #expect(try Self.object(bucket, "team/recorded/\(primary).json", home: home) == Data(contentsOf: URL(fileURLWithPath: recordFile)))
+        #expect(try Self.object(bucket, "team/recorded/\(primary).spdx.json", home: home)
+                == Data(contentsOf: URL(fileURLWithPath: output.file("sbom.spdx.json"))))
+        let head = try moto.aws(["s3api", "head-object", "--bucket", bucket, "--key", "team/recorded/\(primary).json"], home: home.path)
+        #expect(head.stdout.contains("\"ContentType\": \"application/json\""))
+
+        // SNS: exactly one message, with the attributes filter policies use.
+        let messages = try Self.messages(queueURL, home: home.path)
+        #expect(messages.count == 1)
+        let envelope = try #require(try (messages.first?["Body"] as? String).map { try JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any])
+        let attributes = (envelope["MessageAttributes"] as? [String: [String: String]])?.mapValues { $0["Value"] ?? "" }
+        #expect(attributes == ["repository": "team/recorded", "tag": primary, "digest": digest])
+        #expect((envelope["Subject"] as? String ?? "").count < 100)
+        #expect((envelope["Message"] as? String ?? "").contains("https://github.com/acme/app/actions/runs/99"))
+
+        // EventBridge: the rule's queue got the event, its detail the record.
+        let events = try Self.messages(eventQueueURL, home: home.path)
+        #expect(events.count == 1)
+        let event = try #require(try (events.first?["Body"] as? String).map { try JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any])
+        #expect(event["source"] as? String == "ecr-publish" && event["detail-type"] as? String == "ECR Image Action")
+        #expect((event["detail"] as? [String: Any])?["image-digest"] as? String == digest)
+
+        // The same build again: a no-op for DynamoDB (same digest), success.
+        let again = try PublishPushTests.push(
+            Self.image, repository: "team/recorded", ["--tag-scheme", "team", "--record", "--outbox", outbox.path], environment: Self.github)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("record    ImageTag=\(primary) sent to dynamodb:ECRImageLogs"), "\(again.stdout)")
+    }
+
+    /// The failure drill: the table is missing (and the bucket too, so the SBOM must wait in
+    /// the outbox); the image is pushed, the run exits 7 naming the sinks, and a replay after
+    /// the fix delivers once. The key is a template under another attribute name, which the
+    /// replay takes from the outbox entry.
+    @Test func aMissingTableLeavesTheRecordInTheOutboxAndReplayDeliversItOnce() throws {
+        let moto = try PublishPushTests.world.get().moto
+        let home = try TemporaryDirectory("record-drill")
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let table = "drill-\(suffix)", bucket = "drill-\(suffix)"
+        let (topicARN, queueURL) = try Self.subscribedQueue(topic: "drill-\(suffix)", queue: "drill-\(suffix)", home: home.path)
+        let outbox = try TemporaryDirectory("drill-outbox")
+        let result = try PublishPushTests.push(
+            Self.image, repository: "team/drill",
+            ["--tag", "d1", "--record-table", table, "--record-key-name", "ImageRef", "--record-key-template", "{repository}:{primary}",
+             "--record-bucket", bucket, "--record-topic", topicARN, "--outbox", outbox.path],
+            environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        #expect(result.status == 7, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("dynamodb:\(table)") && result.stderr.contains("s3:\(bucket)") && result.stderr.contains("record replay"),
+                "\(result.stderr)")
+        let digest = try PublishPushTests.localDigest(Self.image)
+        #expect(try PublishPushTests.skopeoDigest("team/drill:d1") == digest, "the image stays pushed")
+        #expect(try Self.messages(queueURL, home: home.path).count == 1, "SNS had its message")
+
+        // One entry, owed to the two sinks, with its own copy of the SBOM.
+        let names = try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted()
+        #expect(names.count == 2 && names.contains { $0.hasSuffix(".json") } && names.contains { $0.hasSuffix(".files") }, "\(names)")
+        let entryPath = outbox.file(try #require(names.first { $0.hasSuffix(".json") }))
+        let entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: entryPath))) as? [String: Any])
+        #expect(entry["pending"] as? [String] == ["dynamodb:\(table)", "s3:\(bucket)"])
+        let settings = try #require(entry["settings"] as? [String: Any])
+        #expect(settings["key-name"] as? String == "ImageRef" && settings["key-value"] as? String == "team/drill:d1")
+        let attachment = try #require((settings["attachments"] as? [[String: String]])?.first)
+        #expect(attachment["suffix"] == ".spdx.json" && attachment["path"]?.hasPrefix(outbox.path) == true)
+        let sbom = try Data(contentsOf: URL(fileURLWithPath: try #require(attachment["path"])))
+        #expect((try JSONSerialization.jsonObject(with: sbom) as? [String: Any])?["spdxVersion"] as? String == "SPDX-2.3")
+
+        // Fixed: the replay sends the two records owed, the second replay nothing.
+        try Self.createTable(table, key: "ImageRef", home: home.path)
+        try moto.aws(["s3api", "create-bucket", "--bucket", bucket], home: home.path)
+        let environment = moto.environment(home: home.path)
+        let first = try Tool.run(Paths.executable, ["record", "replay", "--outbox", outbox.path], environment: environment, replacingEnvironment: true)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stdout.contains("2 deliveries, 0 record(s) left"), "\(first.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.path).isEmpty, "the entry and its files are gone")
+        let second = try Tool.run(Paths.executable, ["record", "replay", "--outbox", outbox.path], environment: environment, replacingEnvironment: true)
+        #expect(second.status == 0 && second.stdout.contains("0 deliveries, 0 record(s) left"), "\(second.stdout)")
+
+        let item = try moto.aws(["dynamodb", "get-item", "--table-name", table, "--key", #"{"ImageRef":{"S":"team/drill:d1"}}"#], home: home.path)
+        let stored = (try JSONSerialization.jsonObject(with: item.stdoutData) as? [String: Any])?["Item"] as? [String: [String: Any]]
+        #expect(stored?["ImageDigest"]?["S"] as? String == digest && stored?["PrimaryTag"]?["S"] as? String == "d1")
+        #expect(try Self.object(bucket, "team/drill/d1.spdx.json", home: home) == sbom)
+        let record = try Self.object(bucket, "team/drill/d1.json", home: home)
+        #expect((try JSONSerialization.jsonObject(with: record) as? [String: Any])?["image-digest"] as? String == digest)
+        #expect(try Self.messages(queueURL, home: home.path).isEmpty, "no second notification")
+        let recordFile = home.file("drill-record.json")
+        try record.write(to: URL(fileURLWithPath: recordFile))
+        try Self.validateAgainstSchema(recordFile)
+    }
+
+    /// A wrong secret: refused before anything is pushed or recorded (exit 4), no outbox.
+    @Test func aWrongSecretFailsCleanlyWithNothingHalfWritten() throws {
+        let moto = try PublishPushTests.world.get().moto
+        let home = try TemporaryDirectory("record-refused")
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let table = "refused-\(suffix)", bucket = "refused-\(suffix)"
+        try Self.createTable(table, home: home.path)
+        try moto.aws(["s3api", "create-bucket", "--bucket", bucket], home: home.path)
+        let (topicARN, queueURL) = try Self.subscribedQueue(topic: "refused-\(suffix)", queue: "refused-\(suffix)", home: home.path)
+        let outbox = try TemporaryDirectory("refused-outbox")
+        let result = try PublishPushTests.push(
+            Self.image, repository: "team/refused-record",
+            ["--tag", "r1", "--record", "--record-table", table, "--record-bucket", bucket, "--record-topic", topicARN,
+             "--outbox", outbox.path + "/box"],
+            environment: ["AWS_SECRET_ACCESS_KEY": "wrong-secret-\(suffix)"])
+        #expect(result.status == 4, "\(result.stderr)")
+        SecretScan.check(result, against: ["wrong-secret-\(suffix)"])
+        #expect(!FileManager.default.fileExists(atPath: outbox.path + "/box"))
+        let scan = try moto.aws(["dynamodb", "scan", "--table-name", table], home: home.path)
+        #expect((try JSONSerialization.jsonObject(with: scan.stdoutData) as? [String: Any])?["Count"] as? Int == 0)
+        let objects = try moto.aws(["s3api", "list-objects-v2", "--bucket", bucket], home: home.path)
+        #expect(!objects.stdout.contains("\"Key\""))
+        #expect(try Self.messages(queueURL, home: home.path).isEmpty)
+        let repositories = try moto.aws(["ecr", "describe-repositories"], home: home.path)
+        #expect(!repositories.stdout.contains("team/refused-record"), "not even the repository was created")
+    }
+
+    /// `--no-push` writes DIR/record.json (a dry run, valid against the schema) and sends nothing.
+    @Test func noPushWritesTheRecordFileAndSendsNothing() throws {
+        let output = try TemporaryDirectory("record-dry-run")
+        let result = try Tool.run(Paths.executable, [
+            "publish", Self.image, "--repository", "team/dry", "--no-push", "--output", output.path, "--tag", "v1",
+            "--registry", PublishPushTests.ecrRegistry, "--record",
+        ], environment: AWSTestEnvironment.clean().merging(["SOURCE_DATE_EPOCH": "1700000000"]) { $1 }, replacingEnvironment: true,
+           directory: output.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        try Self.validateAgainstSchema(output.file("record.json"))
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output.file("record.json")))) as? [String: Any])
+        #expect(record["result"] as? String == "DRY_RUN" && record["pushed-at"] as? String == "2023-11-14T22:13:20Z")
+        #expect((record["image-uri"] as? String)?.hasPrefix("\(PublishPushTests.ecrRegistry)/team/dry@sha256:") == true)
+        #expect(!FileManager.default.fileExists(atPath: output.file(".ecr-publish")), "no outbox")
+    }
+
+    @Test func recordFlagsAreCheckedBeforeAnythingRuns() throws {
+        let output = try TemporaryDirectory("record-flags")
+        for (flags, message) in [
+            (["--record-kms-key", "alias/x"], "--record-kms-key"),
+            (["--record-topic", "ECRImagePushTopic", "--record-key-name", "Key"], "--record-key-name"),
+            (["--record", "--record-bucket", "Not_A_Bucket"], "--record-bucket"),
+            (["--record", "--record-key-template", "{pr}-{primary}"], "--record-key-template"),
+        ] {
+            let result = try CLI.publishLocally(Self.image, output: output.path, flags)
+            #expect(result.status == 2, "\(flags): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(flags): \(result.stderr)")
+        }
+    }
+}
