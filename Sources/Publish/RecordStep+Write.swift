@@ -10,9 +10,9 @@ extension RecordStep {
     func write(_ report: PublishReport, loaded: LoadedArchive, options: PublishOptions, targets: RecordTargets?) async throws -> RecordResult {
         let scratch = NSTemporaryDirectory() + "ecr-publish-record-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         defer { FileSystem.removeTree(scratch) }
-        // The SBOMs the run wrote under --output; else written here, for the counts and for S3.
+        // The SBOM files the run wrote under --output; else written here, for the counts and for S3.
         var sboms = report.sbom ?? []
-        if sboms.isEmpty, let sbomStep = options.sbom {
+        if sboms.allSatisfy({ $0.files.isEmpty }), let sbomStep = options.sbom {
             try FileSystem.makeDirectories(scratch)
             sboms = try sbomStep.write(loaded, name: report.repository, repositoryURL: report.push.map { "\($0.registry)/\(report.repository)" }) {
                 scratch + "/" + SBOMStep.fileName($0, format: $1, of: loaded)

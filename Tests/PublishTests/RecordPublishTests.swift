@@ -290,4 +290,87 @@ import TestSupport
             #expect(result.stderr.contains(message), "\(flags): \(result.stderr)")
         }
     }
+
+    /// A multi-platform image: one SBOM per platform beside the record in S3, each byte for
+    /// byte the file under --output; the platforms and distinct layers counted once.
+    @Test func eachPlatformsSBOMGoesBesideTheRecord() throws {
+        let moto = try PublishPushTests.world.get().moto
+        let home = try TemporaryDirectory("record-multi")
+        let bucket = "multi-\(UUID().uuidString.prefix(8).lowercased())"
+        try moto.aws(["s3api", "create-bucket", "--bucket", bucket], home: home.path)
+        let output = try TemporaryDirectory("record-multi-output")
+        let result = try PublishPushTests.push(
+            Paths.fixtureImage("multi-arch-oci.tar"), repository: "team/rec-multi",
+            ["--tag", "m1", "--output", output.path, "--record-bucket", bucket, "--outbox", home.file("outbox")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("record    ImageTag=m1 sent to s3:\(bucket)"), "only the sink named: \(result.stdout)")
+        #expect(try Self.object(bucket, "team/rec-multi/m1.json", home: home) == Data(contentsOf: URL(fileURLWithPath: output.file("record.json"))))
+        for platform in ["linux-amd64", "linux-arm64-v8"] {
+            #expect(try Self.object(bucket, "team/rec-multi/m1-\(platform).spdx.json", home: home)
+                    == Data(contentsOf: URL(fileURLWithPath: output.file("sbom-\(platform).spdx.json"))), "\(platform)")
+        }
+        try Self.validateAgainstSchema(output.file("record.json"))
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output.file("record.json")))) as? [String: Any])
+        #expect(record["platforms"] as? [String] == ["linux/amd64", "linux/arm64/v8"])
+        #expect(record["media-type"] as? String == "application/vnd.oci.image.index.v1+json")
+        #expect((record["sbom"] as? [String: Any])?["s3-uri"] as? String == "s3://\(bucket)/team/rec-multi/m1-linux-amd64.spdx.json")
+        #expect(!FileManager.default.fileExists(atPath: home.file("outbox")))
+    }
+
+    /// A hotfix of an older release line: the rolling tags a higher version holds are held
+    /// back, and the record (file and DynamoDB item) says which and why.
+    @Test func heldBackTagsAreRecordedWithTheirReasons() throws {
+        let moto = try PublishPushTests.world.get().moto
+        let home = try TemporaryDirectory("record-held")
+        let table = "held-\(UUID().uuidString.prefix(8).lowercased())"
+        try Self.createTable(table, home: home.path)
+        let release = { (version: String, sha: String) in
+            PublishPushTests.github(["GITHUB_REF": "refs/tags/\(version)", "GITHUB_REF_NAME": version, "GITHUB_REF_TYPE": "tag", "GITHUB_SHA": sha])
+        }
+        let flags = ["--tag-scheme", "team", "--record-table", table, "--outbox", home.file("outbox")]
+        let first = try PublishPushTests.push(Self.image, repository: "team/rec-held", flags, environment: release("v1.5.0", String(repeating: "a", count: 40)))
+        #expect(first.status == 0, "\(first.stderr)")
+        let output = try TemporaryDirectory("record-held-output")
+        let hotfix = try PublishPushTests.push(Paths.fixtureImage("sample-oci-archive.tar"), repository: "team/rec-held",
+                                               flags + ["--output", output.path], environment: release("v1.4.3", String(repeating: "b", count: 40)))
+        #expect(hotfix.status == 0, "\(hotfix.stderr)")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output.file("record.json")))) as? [String: Any])
+        let tags = try #require(record["tags"] as? [String: Any])
+        #expect(tags["pushed"] as? [String] == ["bbbbbbbb-20231114221320", "v1.4.3", "1.4"])
+        let held = try #require(tags["held-back"] as? [[String: String]])
+        #expect(held.map { $0["tag"] ?? "" } == ["1", "latest"])
+        #expect(held.allSatisfy { $0["reason"]?.contains("v1.5.0 is higher") == true }, "\(held)")
+        #expect((record["source"] as? [String: String])?["ref"] == "refs/tags/v1.4.3")
+
+        let item = try moto.aws(["dynamodb", "get-item", "--table-name", table, "--key", #"{"ImageTag":{"S":"bbbbbbbb-20231114221320"}}"#], home: home.path)
+        let stored = try #require((try JSONSerialization.jsonObject(with: item.stdoutData) as? [String: Any])?["Item"] as? [String: [String: Any]])
+        let list = try #require(stored["TagsHeldBack"]?["L"] as? [[String: [String: [String: String]]]])
+        #expect(list.map { $0["M"]?["tag"]?["S"] ?? "" } == ["1", "latest"])
+        #expect(list.map { $0["M"]?["reason"]?["S"] ?? "" } == held.map { $0["reason"] ?? "" })
+        #expect(Set(stored["Tags"]?["SS"] as? [String] ?? []) == ["bbbbbbbb-20231114221320", "v1.4.3", "1.4"])
+    }
+
+    /// Another image under a key the table already holds: refused, never overwritten, the
+    /// record sent nowhere else; the image is pushed and the run exits 7.
+    @Test func anotherImageUnderATakenKeyIsRefusedAndNothingIsOverwritten() throws {
+        let moto = try PublishPushTests.world.get().moto
+        let home = try TemporaryDirectory("record-taken")
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let table = "taken-\(suffix)", bucket = "taken-\(suffix)"
+        try Self.createTable(table, home: home.path)
+        let flags = ["--tag", "same", "--record-table", table, "--outbox", home.file("outbox")]
+        let first = try PublishPushTests.push(Self.image, repository: "team/rec-taken", flags)
+        #expect(first.status == 0, "\(first.stderr)")
+        try moto.aws(["s3api", "create-bucket", "--bucket", bucket], home: home.path)
+        let other = Paths.fixtureImage("sample-oci-archive.tar")
+        let second = try PublishPushTests.push(other, repository: "team/rec-taken", flags + ["--record-bucket", bucket])
+        #expect(second.status == 7, "\(second.stderr)")
+        #expect(second.stderr.contains("already records another image under ImageTag=same"), "\(second.stderr)")
+        #expect(try PublishPushTests.skopeoDigest("team/rec-taken:same") == PublishPushTests.localDigest(other), "the image is pushed")
+        let item = try moto.aws(["dynamodb", "get-item", "--table-name", table, "--key", #"{"ImageTag":{"S":"same"}}"#], home: home.path)
+        #expect(item.stdout.contains(try PublishPushTests.localDigest(Self.image)), "the first record stays")
+        let objects = try moto.aws(["s3api", "list-objects-v2", "--bucket", bucket], home: home.path)
+        #expect(!objects.stdout.contains("\"Key\""), "S3 got nothing")
+        #expect(!FileManager.default.fileExists(atPath: home.file("outbox")), "no retry can fix a taken key: nothing in the outbox")
+    }
 }
