@@ -38,8 +38,8 @@ import TestSupport
         return (try JSONSerialization.jsonObject(with: received.stdoutData) as? [String: Any])?["Messages"] as? [[String: Any]] ?? []
     }
 
-    static func createTable(_ table: String, key: String = "ImageTag", home: String) throws {
-        try PublishPushTests.world.get().moto.aws(
+    static func createTable(_ table: String, key: String = "ImageTag", home: String, on moto: MotoServer? = nil) throws {
+        try (moto ?? PublishPushTests.world.get().moto).aws(
             ["dynamodb", "create-table", "--table-name", table, "--attribute-definitions", "AttributeName=\(key),AttributeType=S",
              "--key-schema", "AttributeName=\(key),KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST"], home: home)
     }
@@ -372,5 +372,52 @@ import TestSupport
         let objects = try moto.aws(["s3api", "list-objects-v2", "--bucket", bucket], home: home.path)
         #expect(!objects.stdout.contains("\"Key\""), "S3 got nothing")
         #expect(!FileManager.default.fileExists(atPath: home.file("outbox")), "no retry can fix a taken key: nothing in the outbox")
+    }
+
+    /// The sinks' server is down at the moment of the push (connection refused after the
+    /// retries): the image is pushed, the whole record waits for all three sinks, and once a
+    /// server answers again (another moto, found through AWS_ENDPOINT_URL_<SERVICE>) one
+    /// replay delivers it to each, once.
+    @Test func sinksDownAtPushTimeAreServedByAReplayOnceTheyAnswer() throws {
+        let deadPort = try FreePort.pick()
+        let down = "http://127.0.0.1:\(deadPort)"
+        let outbox = try TemporaryDirectory("down-outbox")
+        let topicARN = "arn:aws:sns:us-east-1:123456789012:down-topic"
+        let result = try PublishPushTests.push(
+            Self.image, repository: "team/rec-down",
+            ["--tag", "down1", "--record-table", "down-table", "--record-bucket", "down-bucket", "--record-topic", topicARN, "--outbox", outbox.path],
+            environment: ["AWS_ENDPOINT_URL_DYNAMODB": down, "AWS_ENDPOINT_URL_S3": down, "AWS_ENDPOINT_URL_SNS": down])
+        #expect(result.status == 7, "\(result.stderr)")
+        #expect(try PublishPushTests.skopeoDigest("team/rec-down:down1") == PublishPushTests.localDigest(Self.image))
+        let entries = try FileManager.default.contentsOfDirectory(atPath: outbox.path).filter { $0.hasSuffix(".json") }
+        #expect(entries.count == 1)
+        let entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: outbox.file(entries.first ?? "")))) as? [String: Any])
+        #expect(entry["pending"] as? [String] == ["dynamodb:down-table", "s3:down-bucket", "sns:\(topicARN)"])
+
+        // The sinks answer again: a fresh moto with the table, bucket and topic.
+        let sinks = try MotoServer(checkSignatures: false)
+        let home = try TemporaryDirectory("down-home")
+        try Self.createTable("down-table", home: home.path, on: sinks)
+        try sinks.aws(["s3api", "create-bucket", "--bucket", "down-bucket"], home: home.path)
+        try sinks.aws(["sns", "create-topic", "--name", "down-topic"], home: home.path)
+        let queue = try sinks.aws(["sqs", "create-queue", "--queue-name", "down-queue"], home: home.path)
+        let queueURL = (try JSONSerialization.jsonObject(with: queue.stdoutData) as? [String: String])?["QueueUrl"] ?? ""
+        try sinks.aws(["sns", "subscribe", "--topic-arn", topicARN, "--protocol", "sqs", "--notification-endpoint",
+                       "arn:aws:sqs:us-east-1:123456789012:down-queue"], home: home.path)
+        let moto = try PublishPushTests.world.get().moto
+        let environment = moto.environment(home: home.path, extra: [
+            "AWS_ENDPOINT_URL_DYNAMODB": sinks.endpoint, "AWS_ENDPOINT_URL_S3": sinks.endpoint, "AWS_ENDPOINT_URL_SNS": sinks.endpoint,
+        ])
+        for expected in ["3 deliveries, 0 record(s) left", "0 deliveries, 0 record(s) left"] {
+            let replay = try Tool.run(Paths.executable, ["record", "replay", "--outbox", outbox.path], environment: environment, replacingEnvironment: true)
+            #expect(replay.status == 0 && replay.stdout.contains(expected), "\(replay.stdout)\(replay.stderr)")
+        }
+        let item = try sinks.aws(["dynamodb", "get-item", "--table-name", "down-table", "--key", #"{"ImageTag":{"S":"down1"}}"#], home: home.path)
+        #expect(item.stdout.contains(try PublishPushTests.localDigest(Self.image)))
+        try sinks.aws(["s3api", "head-object", "--bucket", "down-bucket", "--key", "team/rec-down/down1.spdx.json"], home: home.path)
+        try sinks.aws(["s3api", "head-object", "--bucket", "down-bucket", "--key", "team/rec-down/down1.json"], home: home.path)
+        let received = try sinks.aws(["sqs", "receive-message", "--queue-url", queueURL, "--max-number-of-messages", "10"], home: home.path)
+        #expect(((try? JSONSerialization.jsonObject(with: received.stdoutData)) as? [String: Any])?["Messages"].map { ($0 as? [Any])?.count } == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.path).isEmpty)
     }
 }
