@@ -420,4 +420,31 @@ import TestSupport
         #expect(((try? JSONSerialization.jsonObject(with: received.stdoutData)) as? [String: Any])?["Messages"].map { ($0 as? [Any])?.count } == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: outbox.path).isEmpty)
     }
+
+    /// The run a record names, from Jenkins' and GitLab's variables (a dry run: what the CI
+    /// system says is the same with or without a push).
+    @Test(arguments: [
+        (["JENKINS_URL": "https://ci.example/", "BUILD_NUMBER": "42", "BUILD_TAG": "jenkins-app-PR-7-42",
+          "BUILD_URL": "https://ci.example/job/app/PR-7/42/", "GIT_COMMIT": "89abcdef0123456789abcdef0123456789abcdef",
+          "BRANCH_NAME": "PR-7", "CHANGE_ID": "7", "CHANGE_BRANCH": "feature/x", "CHANGE_AUTHOR": "alice"],
+         ["provider": "jenkins", "run-id": "jenkins-app-PR-7-42", "run-number": "42", "run-url": "https://ci.example/job/app/PR-7/42/", "actor": "alice"],
+         ["commit": "89abcdef0123456789abcdef0123456789abcdef", "branch": "feature/x", "ref": "refs/heads/feature/x", "pull-request": "7"]),
+        (["GITLAB_CI": "true", "CI_PIPELINE_ID": "1234", "CI_JOB_URL": "https://gitlab.example/acme/app/-/jobs/99",
+          "CI_COMMIT_SHA": "FEDCBA9876543210FEDCBA9876543210FEDCBA98", "CI_COMMIT_REF_NAME": "main", "GITLAB_USER_LOGIN": "bob"],
+         ["provider": "gitlab-ci", "run-id": "1234", "run-url": "https://gitlab.example/acme/app/-/jobs/99", "actor": "bob"],
+         ["commit": "fedcba9876543210fedcba9876543210fedcba98", "ref": "refs/heads/main"]),
+    ])
+    func theRecordNamesTheCIRun(variables: [String: String], pipeline: [String: String], source: [String: String]) throws {
+        let output = try TemporaryDirectory("record-ci")
+        let result = try Tool.run(Paths.executable, [
+            "publish", Self.image, "--repository", "team/ci", "--no-push", "--output", output.path, "--tag", "c1",
+        ], environment: AWSTestEnvironment.clean().merging(variables) { $1 }, replacingEnvironment: true, directory: output.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        try Self.validateAgainstSchema(output.file("record.json"))
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output.file("record.json")))) as? [String: Any])
+        #expect(record["pipeline"] as? [String: String] == pipeline)
+        let found = (record["source"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
+        #expect(found == source)
+        #expect(((record["source"] as? [String: Any])?["pull-request"]).map { $0 is Int } ?? true, "a number")
+    }
 }
