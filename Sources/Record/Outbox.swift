@@ -85,6 +85,12 @@ public struct Outbox: Sendable {
         }
     }
 
+    /// The outbox directory an entry's file is in (what `record replay --outbox` takes).
+    public static func directory(containing entryPath: String) -> String {
+        guard let slash = entryPath.lastIndex(of: "/") else { return "." }
+        return slash == entryPath.startIndex ? "/" : String(entryPath[..<slash])
+    }
+
     /// `DIR/<entry>.files`: where an entry's attachments are kept.
     static func filesDirectory(of path: String) -> String {
         String(path.dropLast(".json".count)) + ".files"

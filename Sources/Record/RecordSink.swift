@@ -33,8 +33,7 @@ public enum RecordError: Error, Equatable, CustomStringConvertible {
         case .conflict(let table, let key):
             return "DynamoDB table \(table) already records another image under \(key); it was not overwritten. Use a key template that is unique per image (the primary tag includes the commit and build time by default)"
         case .undelivered(let sinks, let outbox):
-            let directory = outbox.hasSuffix(".json") ? String(outbox[..<(outbox.lastIndex(of: "/") ?? outbox.startIndex)]) : outbox
-            return "the push record could not be written to \(sinks.joined(separator: ", ")); it is kept in \(outbox). Fix the cause, then run `ecr-publish record replay --outbox \(directory.isEmpty ? "." : directory)`"
+            return "the push record could not be written to \(sinks.joined(separator: ", ")); it is kept in \(outbox). Fix the cause, then run `ecr-publish record replay --outbox \(Outbox.directory(containing: outbox))`"
         case .outbox(let detail):
             return "outbox: \(detail)"
         }
