@@ -292,22 +292,32 @@ import TestSupport
     }
 
     /// A multi-platform image: one SBOM per platform beside the record in S3, each byte for
-    /// byte the file under --output; the platforms and distinct layers counted once.
+    /// byte the file under --output and encrypted with the KMS key given; the platforms and
+    /// distinct layers counted once.
     @Test func eachPlatformsSBOMGoesBesideTheRecord() throws {
         let moto = try PublishPushTests.world.get().moto
         let home = try TemporaryDirectory("record-multi")
         let bucket = "multi-\(UUID().uuidString.prefix(8).lowercased())"
         try moto.aws(["s3api", "create-bucket", "--bucket", bucket], home: home.path)
+        let key = try moto.aws(["kms", "create-key", "--description", "records"], home: home.path)
+        let keyID = try #require(((try JSONSerialization.jsonObject(with: key.stdoutData) as? [String: Any])?["KeyMetadata"] as? [String: Any])?["KeyId"] as? String)
         let output = try TemporaryDirectory("record-multi-output")
         let result = try PublishPushTests.push(
             Paths.fixtureImage("multi-arch-oci.tar"), repository: "team/rec-multi",
-            ["--tag", "m1", "--output", output.path, "--record-bucket", bucket, "--outbox", home.file("outbox")])
+            ["--tag", "m1", "--output", output.path, "--record-bucket", bucket, "--record-kms-key", keyID, "--outbox", home.file("outbox")])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("record    ImageTag=m1 sent to s3:\(bucket)"), "only the sink named: \(result.stdout)")
         #expect(try Self.object(bucket, "team/rec-multi/m1.json", home: home) == Data(contentsOf: URL(fileURLWithPath: output.file("record.json"))))
         for platform in ["linux-amd64", "linux-arm64-v8"] {
             #expect(try Self.object(bucket, "team/rec-multi/m1-\(platform).spdx.json", home: home)
                     == Data(contentsOf: URL(fileURLWithPath: output.file("sbom-\(platform).spdx.json"))), "\(platform)")
+        }
+        // SSE-KMS under the key given, for the record and each SBOM.
+        for object in ["m1.json", "m1-linux-amd64.spdx.json", "m1-linux-arm64-v8.spdx.json"] {
+            let head = try moto.aws(["s3api", "head-object", "--bucket", bucket, "--key", "team/rec-multi/\(object)"], home: home.path)
+            let fields = try #require(try JSONSerialization.jsonObject(with: head.stdoutData) as? [String: Any])
+            #expect(fields["ServerSideEncryption"] as? String == "aws:kms", "\(object): \(head.stdout)")
+            #expect((fields["SSEKMSKeyId"] as? String)?.hasSuffix(keyID) == true, "\(object): \(head.stdout)")
         }
         try Self.validateAgainstSchema(output.file("record.json"))
         let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output.file("record.json")))) as? [String: Any])
