@@ -69,6 +69,14 @@ public struct Outbox: Sendable {
                       let entry = try? JSONDecoder().decode(Entry.self, from: data) else {
                     throw RecordError.outbox("\(path) is not an outbox record; move it away and replay again")
                 }
+                // A replay uploads only the entry's own copies, under keys beside the record.
+                let files = Self.filesDirectory(of: path) + "/"
+                for attachment in entry.settings.attachments ?? [] {
+                    let name = attachment.path.hasPrefix(files) ? attachment.path.dropFirst(files.count) : ""
+                    guard !name.isEmpty, !name.contains("/"), name != "..", Self.isSuffix(attachment.suffix) else {
+                        throw RecordError.outbox("\(path) names a file outside its entry or an odd S3 key; move it away and replay again")
+                    }
+                }
                 return (path, entry)
             }
     }
@@ -89,6 +97,12 @@ public struct Outbox: Sendable {
     public static func directory(containing entryPath: String) -> String {
         guard let slash = entryPath.lastIndex(of: "/") else { return "." }
         return slash == entryPath.startIndex ? "/" : String(entryPath[..<slash])
+    }
+
+    /// What may follow `<repository>/<primary-tag>` in an attachment's S3 key: `.spdx.json`,
+    /// `-linux-arm64-v8.spdx.json`.
+    static func isSuffix(_ suffix: String) -> Bool {
+        (1...128).contains(suffix.count) && suffix.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
     }
 
     /// `DIR/<entry>.files`: where an entry's attachments are kept.
