@@ -25,8 +25,7 @@ extension RecordStep {
             let uri = "s3://\(bucket)/" + S3Sink.key(record, suffix: first.suffix)
             record.sbom?.s3URI = uri
         }
-        let keyValue = keyValue(template: keyTemplate, primaryTag: record.imageTag, digest: record.imageDigest,
-                                repository: record.repositoryName) ?? record.imageTag
+        let keyValue = keyValue(primaryTag: record.imageTag, digest: record.imageDigest, repository: record.repositoryName) ?? record.imageTag
         var result = RecordResult(key: "\(keyName)=\(keyValue)", delivered: [], failed: [], conflicts: [])
         if let output = options.destination.outputDirectory {
             result.file = output + "/record.json"

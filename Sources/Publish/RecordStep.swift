@@ -49,7 +49,7 @@ public struct RecordStep: Sendable {
         guard !keyName.isEmpty, keyName.utf8.count <= 255 else {
             throw PublishError.invalidOption("--record-key-name takes an attribute name of 1-255 bytes")
         }
-        if let keyTemplate, keyValue(template: keyTemplate, primaryTag: "primary", digest: "sha256:digest", repository: "team/app") == nil {
+        if let keyTemplate, keyValue(primaryTag: "primary", digest: "sha256:digest", repository: "team/app") == nil {
             throw PublishError.invalidOption(
                 "--record-key-template '\(keyTemplate)' names a placeholder this build has no value for (or its braces do not balance); the placeholders are those of --tag-template plus {primary}, {repository}, {digest}")
         }
@@ -69,8 +69,8 @@ public struct RecordStep: Sendable {
     }
 
     /// The DynamoDB key's value for this build: the template filled, or the primary tag.
-    func keyValue(template: String?, primaryTag: String, digest: String, repository: String) -> String? {
-        guard let template else { return primaryTag }
+    func keyValue(primaryTag: String, digest: String, repository: String) -> String? {
+        guard let template = keyTemplate else { return primaryTag }
         guard template.filter({ $0 == "{" }).count == template.filter({ $0 == "}" }).count else { return nil }
         var values = TagScheme.values(of: build)
         values["primary"] = primaryTag
