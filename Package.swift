@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS"]),
         .target(name: "GitOps", dependencies: ["OCI", "StreamIO", .product(name: "Yams", package: "Yams")]),
         .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM"]),
+        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM", "Record"]),
         .executableTarget(
             name: "ecr-publish",
             dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", "SBOM", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -28,8 +28,11 @@ public struct Pipeline: Sendable {
         let started = clock.now
         var registry: RegistryConnection?
         var repositoryStep: RepositoryProvisioner.Outcome?
+        var recordTargets: RecordTargets?
         if !options.destination.noPush {
             let context = try options.aws.context()
+            // Record: sinks named in full (the account from STS) before anything is pushed.
+            if let record = options.record { recordTargets = try await RecordTargets(resolving: record, context: context) }
             repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
                 .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
             registry = try await RegistryConnection.open(options: options, context: context)
@@ -100,6 +103,13 @@ public struct Pipeline: Sendable {
                 ) { output + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
             } ?? nil
         }
+        // Record: after the push and the SBOM, before GitOps, so no later failure loses it. A sink
+        // that did not take it (the record waits in the outbox) or a refused key makes the run partial.
+        let pushed = report
+        report.record = try await afterPush("record", &report) {
+            try await options.record?.write(pushed, loaded: loaded, options: options, targets: recordTargets)
+        } ?? nil
+        if let failure = report.record?.failure { report.failures.append(StageFailure(stage: "record", message: failure.description)) }
         if let gitops = options.gitops, let imageRegistry = registry?.imageRegistry ?? options.destination.registry {
             report.gitops = try await afterPush("gitops", &report) {
                 try await gitops.run(

@@ -16,6 +16,8 @@ public struct PublishOptions: Sendable {
     public var gitops: GitOpsStep?
     /// The SBOM written next to the image (`--sbom-format`, off with `--no-sbom`).
     public var sbom: SBOMStep? = SBOMStep()
+    /// The push record (`--record*`): nil sends none (a `--no-push` run always has one).
+    public var record: RecordStep?
 
     public init(imagePath: String, repository: String) {
         input = InputStage(imagePath: imagePath)
@@ -28,6 +30,7 @@ public struct PublishOptions: Sendable {
         try build.validate()
         try tags.validate()
         try destination.validate()
+        try record?.validate()
         if destination.noPush, gitops != nil, destination.registry == nil {
             throw PublishError.invalidOption("--no-push with --gitops-repo needs --registry HOST (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com) to name the image")
         }

@@ -51,6 +51,8 @@ public struct PublishReport: Codable, Sendable {
     public var sbom: [SBOMReport]?
     /// Stages that failed after the image was pushed (the run exits with the partial status).
     public var failures: [StageFailure]
+    /// The push record: where it went, what waits in the outbox.
+    public var record: RecordResult?
 }
 
 extension PublishReport {
@@ -73,6 +75,7 @@ extension PublishReport {
                             uncompressedSize: layer.uncompressedSize, action: layer.action, source: layer.sourcePath)
                     })
             },
-            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil, push: nil, sbom: nil, failures: [])
+            tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil, push: nil, sbom: nil, failures: [],
+            record: nil)
     }
 }

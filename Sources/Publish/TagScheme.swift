@@ -103,18 +103,7 @@ public struct TagScheme: Sendable, Equatable {
     /// result is no valid tag.
     static func expand(_ template: String, values: [String: String]) -> String? {
         var values = values
-        func render() -> String? {
-            var result = ""
-            var rest = Substring(template)
-            while let open = rest.firstIndex(of: "{") {
-                guard let close = rest[open...].firstIndex(of: "}") else { return nil }
-                result += rest[..<open]
-                guard let value = values[String(rest[rest.index(after: open)..<close])] else { return nil }
-                result += value
-                rest = rest[rest.index(after: close)...]
-            }
-            return result + rest
-        }
+        func render() -> String? { fill(template, values: values) }
         guard var tag = render() else { return nil }
         if tag.count > 128, let branch = values["branch"], template.contains("{branch}") {
             let overflow = tag.count - 128
@@ -123,6 +112,21 @@ public struct TagScheme: Sendable, Equatable {
             tag = render() ?? tag
         }
         return TagName.isValid(tag) ? tag : nil
+    }
+
+    /// `template` with each `{name}` replaced by its value; nil when one has none (the push
+    /// record's key template uses it too).
+    static func fill(_ template: String, values: [String: String]) -> String? {
+        var result = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { return nil }
+            result += rest[..<open]
+            guard let value = values[String(rest[rest.index(after: open)..<close])] else { return nil }
+            result += value
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
     }
 
     /// A branch or git tag name in the tag grammar: anything but letters, digits, `_ . -`

@@ -1,21 +1,17 @@
 /// Sends a record to every sink; what fails (but a DynamoDB conflict, which no retry can
-/// fix) goes to the outbox for `record replay`.
+/// fix and which stops the delivery) goes to the outbox for `record replay`.
 public struct RecordDelivery: Sendable {
     public let sinks: [any RecordSink]
     public let outbox: Outbox
-    /// What the S3 sink uploads beside the record, kept with an outbox entry.
-    public var sbomPath: String?
-    public var s3KMSKeyID: String?
 
-    public init(sinks: [any RecordSink], outbox: Outbox, sbomPath: String? = nil, s3KMSKeyID: String? = nil) {
+    public init(sinks: [any RecordSink], outbox: Outbox) {
         self.sinks = sinks
         self.outbox = outbox
-        self.sbomPath = sbomPath
-        self.s3KMSKeyID = s3KMSKeyID
     }
 
     /// What happened to one record.
     public struct Result: Sendable {
+        /// References of the sinks that have the record.
         public var delivered: [String] = []
         /// Sink name and the error's message.
         public var failed: [(sink: String, message: String)] = []
@@ -36,7 +32,10 @@ public struct RecordDelivery: Sendable {
                 try await sink.deliver(record)
                 result.delivered.append(sink.reference)
             } catch let error as RecordError {
+                // The key names another image: the record goes nowhere else either (S3 would
+                // overwrite that image's JSON under the same key).
                 result.conflicts.append(error)
+                break
             } catch {
                 result.failed.append((sink.reference, "\(error)"))
             }
@@ -44,11 +43,14 @@ public struct RecordDelivery: Sendable {
         return result
     }
 
-    /// Delivers, and stores what failed in the outbox.
+    /// Delivers, and stores what failed in the outbox with what those sinks need to send it again.
     public func send(_ record: PushRecord) async throws -> Result {
         var result = await deliver(record)
         if !result.failed.isEmpty {
-            result.outboxPath = try outbox.store(record, pending: result.failed.map(\.sink), sbomPath: sbomPath, s3KMSKeyID: s3KMSKeyID)
+            let failed = result.failed.map(\.sink)
+            var settings = Outbox.Settings()
+            for sink in sinks where failed.contains(sink.reference) { sink.remember(in: &settings) }
+            result.outboxPath = try outbox.store(record, pending: failed, settings: settings)
         }
         return result
     }

@@ -9,11 +9,15 @@ public protocol RecordSink: Sendable {
     /// The table, bucket, topic ARN or event bus written to.
     var target: String { get }
     func deliver(_ record: PushRecord) async throws
+    /// Writes into `settings` what a replay needs besides the target (the DynamoDB key, the
+    /// S3 attachments and KMS key), so an outbox entry alone can make the sink again.
+    func remember(in settings: inout Outbox.Settings)
 }
 
 extension RecordSink {
     /// `name:target`, how the outbox remembers the sink (see ``RecordSinkReference``).
     public var reference: String { "\(name):\(target)" }
+    public func remember(in settings: inout Outbox.Settings) {}
 }
 
 /// Why a record was not written.
@@ -29,7 +33,7 @@ public enum RecordError: Error, Equatable, CustomStringConvertible {
         case .conflict(let table, let key):
             return "DynamoDB table \(table) already records another image under \(key); it was not overwritten. Use a key template that is unique per image (the primary tag includes the commit and build time by default)"
         case .undelivered(let sinks, let outbox):
-            return "the push record could not be written to \(sinks.joined(separator: ", ")); it is kept in \(outbox). Fix the cause, then run `ecr-publish record replay`"
+            return "the push record could not be written to \(sinks.joined(separator: ", ")); it is kept in \(outbox). Fix the cause, then run `ecr-publish record replay --outbox \(Outbox.directory(containing: outbox))`"
         case .outbox(let detail):
             return "outbox: \(detail)"
         }
@@ -41,54 +45,77 @@ public struct DynamoDBSink: RecordSink {
     public let name = "dynamodb"
     let client: DynamoDBClient
     public let table: String
-    let keyName: String
+    public let keyName: String
+    /// The key's value; nil: the record's primary tag.
+    public let keyValue: String?
     public var target: String { table }
 
-    public init(client: DynamoDBClient, table: String, keyName: String = "ImageTag") {
+    public init(client: DynamoDBClient, table: String, keyName: String = "ImageTag", keyValue: String? = nil) {
         self.client = client
         self.table = table
         self.keyName = keyName
+        self.keyValue = keyValue
     }
 
     public func deliver(_ record: PushRecord) async throws {
+        let value = keyValue ?? record.imageTag
         do {
             try await client.putItem(
-                table: table, item: RecordItem.make(record, keyName: keyName, keyValue: record.imageTag),
+                table: table, item: RecordItem.make(record, keyName: keyName, keyValue: value),
                 condition: "attribute_not_exists(#key) OR ImageDigest = :digest",
                 names: ["#key": keyName], values: [":digest": .string(record.imageDigest)])
         } catch let error as AWSServiceError where error.code == "ConditionalCheckFailedException" {
-            throw RecordError.conflict(table: table, key: "\(keyName)=\(record.imageTag)")
+            throw RecordError.conflict(table: table, key: "\(keyName)=\(value)")
         }
+    }
+
+    public func remember(in settings: inout Outbox.Settings) {
+        settings.keyName = keyName
+        settings.keyValue = keyValue
     }
 }
 
-/// The record JSON at `s3://bucket/<repository>/<primary-tag>.json`, and the SBOM beside it.
+/// The record JSON at `s3://bucket/<repository>/<primary-tag>.json`, and the SBOM beside it
+/// (`<primary-tag>.spdx.json`), streamed from its file.
 public struct S3Sink: RecordSink {
+    /// A file uploaded beside the record, at `<repository>/<primary-tag><suffix>`.
+    public struct Attachment: Codable, Equatable, Sendable {
+        /// `.spdx.json`, `-linux-arm64.spdx.json`, `.cdx.json`.
+        public var suffix: String
+        public var path: String
+        public init(suffix: String, path: String) { self.suffix = suffix; self.path = path }
+    }
+
     public let name = "s3"
     let client: S3Client
     public let bucket: String
     public var target: String { bucket }
     let kmsKeyID: String?
-    /// The SBOM file to upload beside the record, if any.
-    let sbomPath: String?
+    /// Uploaded before the record, so a record in S3 never names a missing SBOM.
+    public let attachments: [Attachment]
 
-    public init(client: S3Client, bucket: String, kmsKeyID: String? = nil, sbomPath: String? = nil) {
+    public init(client: S3Client, bucket: String, kmsKeyID: String? = nil, attachments: [Attachment] = []) {
         self.client = client
         self.bucket = bucket
         self.kmsKeyID = kmsKeyID
-        self.sbomPath = sbomPath
+        self.attachments = attachments
     }
 
-    public static func recordKey(_ record: PushRecord) -> String { "\(record.repositoryName)/\(record.imageTag).json" }
-    public static func sbomKey(_ record: PushRecord) -> String { "\(record.repositoryName)/\(record.imageTag).spdx.json" }
+    public static func recordKey(_ record: PushRecord) -> String { key(record, suffix: ".json") }
+    public static func key(_ record: PushRecord, suffix: String) -> String { "\(record.repositoryName)/\(record.imageTag)\(suffix)" }
 
     public func deliver(_ record: PushRecord) async throws {
-        if let sbomPath {
-            try await client.putObject(bucket: bucket, key: Self.sbomKey(record), body: .file(sbomPath),
+        for attachment in attachments {
+            try await client.putObject(bucket: bucket, key: Self.key(record, suffix: attachment.suffix), body: .file(attachment.path),
                                        contentType: "application/json", kmsKeyID: kmsKeyID)
         }
         try await client.putObject(bucket: bucket, key: Self.recordKey(record), body: .bytes(try record.json()),
                                    contentType: "application/json", kmsKeyID: kmsKeyID)
+    }
+
+    public func remember(in settings: inout Outbox.Settings) {
+        settings.attachments = attachments
+        settings.s3KMSKeyID = kmsKeyID
     }
 }
 

@@ -27,8 +27,8 @@ import TestSupport
             ?? "docker-archive:" + Paths.fixtureImage("sample-docker-classic.tar")
         #expect(try CLI.skopeoDiffIDs(layout) == CLI.skopeoDiffIDs(input))
         #expect(try CLI.skopeoDiffIDs("docker-archive:" + output.file("copy.tar")) == CLI.skopeoDiffIDs(input))
-        // Nothing but the layout and its SBOM is left in the output directory.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == ["copy.tar", "image", "sbom.spdx.json"])
+        // Nothing but the layout, its SBOM and the dry run's push record is left in the output directory.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == ["copy.tar", "image", "record.json", "sbom.spdx.json"])
     }
 
     @Test func outputIsByteIdenticalForOneAndEightThreads() throws {

@@ -195,3 +195,33 @@ import TestSupport
         #expect(item.stdout.contains(Self.digest))
     }
 }
+
+extension PushRecordTests {
+    /// An outbox entry is input to `record replay`: one that would upload a file from
+    /// outside its own copies, or put it under an odd key, is refused and nothing of it is sent.
+    @Test(arguments: [
+        (path: "/etc/passwd", suffix: ".spdx.json"),
+        (path: "FILES/../../secret", suffix: ".spdx.json"),
+        (path: "FILES/0.spdx.json", suffix: "/../other.json"),
+    ])
+    func anEntryNamingAFileOutsideItsCopiesIsRefused(path: String, suffix: String) throws {
+        let directory = try TemporaryDirectory("hostile-outbox")
+        let sbom = directory.file("sbom.spdx.json")
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: sbom))
+        let outbox = Outbox(directory: directory.file("box"))
+        var settings = Outbox.Settings()
+        settings.attachments = [S3Sink.Attachment(suffix: ".spdx.json", path: sbom)]
+        let entryPath = try outbox.store(Self.record(), pending: ["s3:bucket"], settings: settings)
+        // The stored entry names its own copy, and reads back.
+        let stored = try #require(try outbox.entries().first)
+        let copy = try #require(stored.entry.settings.attachments?.first)
+        #expect(copy.path.hasPrefix(String(entryPath.dropLast(".json".count)) + ".files/"))
+        #expect(FileManager.default.contents(atPath: copy.path) == Data("{}".utf8))
+
+        var hostile = stored.entry
+        let files = String(entryPath.dropLast(".json".count)) + ".files"
+        hostile.settings.attachments = [S3Sink.Attachment(suffix: suffix, path: path.replacingOccurrences(of: "FILES", with: files))]
+        try Data(try JSONEncoder().encode(hostile)).write(to: URL(fileURLWithPath: entryPath))
+        #expect(throws: RecordError.self) { try outbox.entries() }
+    }
+}

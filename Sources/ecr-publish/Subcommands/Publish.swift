@@ -53,6 +53,9 @@ extension ECRPublish {
         @OptionGroup(title: "SBOM options")
         var sbom: SBOMOptions
 
+        @OptionGroup(title: "Push record options")
+        var recordOptions: RecordOptions
+
         @Flag(name: .long, help: "Print the report as one JSON object on standard output.")
         var json = false
 
@@ -68,6 +71,7 @@ extension ECRPublish {
             aws.apply(to: &options.aws)
             options.gitops = try gitops.step()
             options.sbom = try sbom.step()
+            options.record = try recordOptions.step(noPush: noPush)
             let report = try await Pipeline(options: options) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }.run()
@@ -78,7 +82,7 @@ extension ECRPublish {
             } else {
                 print(TextReporter.render(report))
             }
-            // Pushed, but a later stage failed: the report above says what is in the registry.
+            // Pushed, but a later stage failed (the push record's sinks included): the report above says what is in the registry.
             if !report.failures.isEmpty { throw PublishError.partial(report.failures) }
         }
     }

@@ -26,7 +26,7 @@ extension ECRPublish.RecordCommand {
         @Option(name: .long, help: ArgumentHelp("The outbox directory.", valueName: "dir"))
         var outbox = ".ecr-publish/outbox"
 
-        @Option(name: .long, help: ArgumentHelp("The DynamoDB key attribute (default: ImageTag).", valueName: "name"))
+        @Option(name: .long, help: ArgumentHelp("The DynamoDB key attribute for entries that do not name one (default: ImageTag).", valueName: "name"))
         var recordKeyName = "ImageTag"
 
         @OptionGroup(title: "AWS options")
