@@ -35,6 +35,9 @@ struct ECRPublish: AsyncParsableCommand {
     /// Prints the error and exits with the documented status (see ``ExitStatus``).
     static func exit(withFailure error: any Error) -> Never {
         if let status = ExitStatus(error: error) {
+            if let annotation = GitHubActions().failureAnnotation(ExitStatus.message(for: error)) {
+                FileHandle.standardError.write(Data((annotation + "\n").utf8))
+            }
             FileHandle.standardError.write(Data("error: \(ExitStatus.message(for: error))\n".utf8))
             Foundation.exit(status.rawValue)
         }
