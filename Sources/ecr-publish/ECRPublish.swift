@@ -16,12 +16,12 @@ struct ECRPublish: AsyncParsableCommand {
             and writes the image. See README.md for exit codes and examples.
             """,
         version: version,
-        subcommands: [Publish.self, Tags.self, SBOMCommand.self, Whoami.self, GitOpsCommand.self, GenerateKeyPair.self, RecordCommand.self]
+        subcommands: [Publish.self, Tags.self, SBOMCommand.self, Whoami.self, GitOpsCommand.self, GenerateKeyPair.self, RecordCommand.self, ConfigCommand.self]
     )
 
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(ConfigResolution.commandLine(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

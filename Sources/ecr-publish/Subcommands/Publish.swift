@@ -56,6 +56,11 @@ extension ECRPublish {
         @Flag(name: .long, help: "Print the report as one JSON object on standard output.")
         var json = false
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Settings file (default: ECR_PUBLISH_CONFIG, else .ecr-publish.yml in the working directory when present). Flags and ECR_PUBLISH_* variables override it; see ecr-publish config show.",
+            valueName: "file"))
+        var config: String?
+
         @Option(name: .long, help: ArgumentHelp("Also write the JSON report (what --json prints) to this file, e.g. for Jenkins' readJSON.", valueName: "file"))
         var resultFile: String?
 
