@@ -25,16 +25,19 @@ extension ECRPublish.ConfigCommand {
         @Flag(name: .long, help: "Print the settings as JSON.")
         var json = false
 
+        @Flag(name: .long, help: "Also list the settings that have no value.")
+        var all = false
+
         @Argument(parsing: .allUnrecognized, help: "publish's arguments.")
         var arguments: [String] = []
 
         func run() throws {
             let effective = try ConfigResolution.resolve(arguments)
-            let shown = effective.settings.filter { !$0.values.isEmpty }
+            let shown = effective.settings.filter { all || !$0.values.isEmpty }
             if json {
                 let entries = shown.map { setting -> [String: Any] in
-                    ["setting": setting.option.path, "flag": "--" + setting.option.name, "values": setting.values.map { Self.masked($0, setting.option) },
-                     "source": setting.source.description]
+                    ["setting": setting.option.path, "flag": "--" + setting.option.name, "variable": setting.option.environmentVariable,
+                     "values": setting.values.map { Self.masked($0, setting.option) }, "source": setting.source.description]
                 }
                 let object: [String: Any] = ["configFile": effective.configFile ?? NSNull(), "settings": entries]
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
