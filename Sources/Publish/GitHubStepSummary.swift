@@ -30,6 +30,9 @@ public enum GitHubStepSummary {
         if let gitops = report.gitops {
             lines.append("| GitOps | \(gitopsCell(gitops, serverURL: serverURL)) |")
         }
+        for failure in report.failures {
+            lines.append("| :x: Failed | \(code(failure.stage)): \(cell(failure.message)) |")
+        }
         let warnings = (report.sbom ?? []).flatMap(\.warnings) + (report.gitops?.warnings ?? [])
         if !warnings.isEmpty {
             lines.append("")
