@@ -29,6 +29,33 @@ import TestSupport
         #expect(try Tool.run("check-jsonschema", ["--builtin-schema", "vendor.github-actions", directory.file("action.yml")]).status == 1)
     }
 
+    /// The fenced block after `<!-- marker -->` in README.md.
+    static func readmeBlock(_ marker: String) throws -> String {
+        let readme = try String(contentsOfFile: Paths.repositoryRoot + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- \(marker) -->\n```"))
+        let body = try #require(readme.range(of: "\n", range: start.upperBound..<readme.endIndex))
+        let end = try #require(readme.range(of: "```", range: body.upperBound..<readme.endIndex))
+        return String(readme[body.upperBound..<end.lowerBound])
+    }
+
+    @Test func theREADMEShowsTheExampleWorkflowAndAPolicyIAMAccepts() throws {
+        #expect(try Self.readmeBlock("example-workflow") == String(contentsOfFile: Self.example, encoding: .utf8))
+        let policy = try Self.readmeBlock("iam-policy")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any])
+        let statements = try #require(document["Statement"] as? [[String: Any]])
+        #expect(statements.map { $0["Sid"] as? String ?? "" }
+            == ["EcrLogin", "EcrPush", "EcrRepositorySettings", "SignWithKms", "RecordItem", "RecordObject", "RecordNotification", "RecordEvent"])
+        // moto's IAM checks the policy grammar (version, effects, action and resource forms).
+        let world = try PublishPushTests.world.get()
+        let home = try TemporaryDirectory("iam-policy")
+        let created = try world.moto.aws(["iam", "create-policy", "--policy-name", "ecr-publish-readme-\(UUID().uuidString.prefix(8))",
+                                          "--policy-document", policy], home: home.path)
+        #expect(created.stdout.contains("\"Arn\""))
+        // Every ECR API the tool calls on the repository is in it.
+        let push = try #require(statements.first { $0["Sid"] as? String == "EcrPush" }?["Action"] as? [String])
+        #expect(Set(push).isSuperset(of: ["ecr:BatchCheckLayerAvailability", "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeRepositories"]))
+    }
+
     @Test func everyInputIsAPublishSettingPassedAsItsVariable() throws {
         let described = try Tool.check("python3", ["-c", """
             import json, sys, yaml
