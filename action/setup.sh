@@ -5,9 +5,11 @@
 set -euo pipefail
 root=$(cd "$ACTION_ROOT" && pwd)
 cache_dir="$ACTION_TEMP/ecr-publish-cache"
-if [[ -n "${ACTION_PREBUILT:-}" ]]; then
-  bin=$(cd "$(dirname "$ACTION_PREBUILT")" && pwd)/$(basename "$ACTION_PREBUILT")
-  [[ -x "$bin" ]] || { echo "::error title=ecr-publish::ecr-publish-path $ACTION_PREBUILT is not an executable file"; exit 1; }
+# A prebuilt binary: the ecr-publish-path input, else ECR_PUBLISH_BIN of the runner's environment.
+prebuilt_path=${ACTION_PREBUILT:-${ECR_PUBLISH_BIN:-}}
+if [[ -n "$prebuilt_path" ]]; then
+  bin=$(cd "$(dirname "$prebuilt_path")" && pwd)/$(basename "$prebuilt_path")
+  [[ -x "$bin" ]] || { echo "::error title=ecr-publish::ecr-publish-path $prebuilt_path is not an executable file"; exit 1; }
   prebuilt=true
   source_hash=prebuilt
 else

@@ -3,6 +3,8 @@
 
     python3 run_composite.py ACTION.yml --workspace DIR [--inputs JSON] [--github JSON]
                              [--env JSON] [--runner-temp DIR]
+    python3 run_composite.py WORKFLOW.yml --job ID --workspace DIR [--secrets JSON]
+                             [--local-action REF=ACTION.yml] [--skip-step NAME=REASON] ...
 
 What it does as the runner does:
   - inputs: `with:` values (--inputs), else each input's default; an unknown input or a
@@ -22,9 +24,15 @@ What it does as the runner does:
     collected; the deprecated `::set-output` / `::save-state` are reported as such;
   - the action's `outputs:` evaluated at the end.
 
-What it does not do, by design: `uses:` steps (another action, such as actions/cache) are
-skipped and reported as skipped with the reason; their outputs are empty, as a cache miss
-would leave them. Nothing here contacts the network.
+A workflow job (--job) runs the same way: workflow and job `env:`, `defaults.run.shell`
+(else `bash -e {0}`), the `secrets` context, and `uses:` of a composite action given with
+--local-action run as that action with its `with:` inputs and the step's `env:`.
+
+What it does not do, by design: `uses:` steps of other actions (actions/cache,
+actions/checkout, aws-actions/configure-aws-credentials) are skipped and reported as
+skipped with the reason; their outputs are empty, as a cache miss would leave them. A test
+may skip a named step it cannot run here (--skip-step, with its reason in the result).
+Nothing here contacts the network.
 
 Prints one JSON object: outputs, steps (id, name, outcome, note, stdout, stderr), summary,
 annotations, masks, deprecated_commands. Exit status 0 when the action succeeded, 1 when a
@@ -310,6 +318,8 @@ SHELLS = {
     "sh": ["sh", "-e", "{0}"],
     "python": ["python3", "{0}"],
 }
+# A workflow run: step without shell (Linux): bash -e.
+DEFAULT_WORKFLOW_SHELL = ["bash", "-e", "{0}"]
 
 
 def workflow_commands(text, result):
@@ -322,119 +332,185 @@ def workflow_commands(text, result):
             result["deprecated_commands"].append(line)
 
 
-def run(action_file, workspace, inputs, github, extra_env, runner_temp):
-    with open(action_file, encoding="utf-8") as handle:
-        action = yaml.safe_load(handle)
-    if (action.get("runs") or {}).get("using") != "composite":
-        raise HarnessError("not a composite action")
-    declared = action.get("inputs") or {}
-    unknown = sorted(set(inputs) - set(declared))
-    if unknown:
-        raise HarnessError(f"unexpected inputs: {', '.join(unknown)}")
-    action_path = os.path.dirname(os.path.abspath(action_file))
-    github = dict(github)
-    github.update({"action_path": action_path, "workspace": workspace})
-    github.setdefault("run_id", "1")
-    github.setdefault("run_attempt", "1")
-    runner = {"os": "Linux", "arch": {"x86_64": "X64", "aarch64": "ARM64"}.get(platform.machine(), platform.machine()),
-              "temp": runner_temp, "tool_cache": os.path.join(runner_temp, "tool_cache"), "name": "harness"}
-    contexts = {"github": github, "runner": runner, "steps": {}, "env": dict(extra_env), "inputs": {}}
-    evaluator = Evaluator(contexts, "success")
-    for name, spec in declared.items():
-        spec = spec or {}
-        if name in inputs:
-            contexts["inputs"][name] = as_string(inputs[name])
-        elif "default" in spec:
-            contexts["inputs"][name] = interpolate(as_string(spec["default"]), evaluator)
-        elif spec.get("required"):
-            raise HarnessError(f"input {name} is required")
-        else:
-            contexts["inputs"][name] = ""
+class Runner:
+    """One job on one machine: the GitHub and runner contexts, the environment every step
+    starts from, the record of what ran."""
 
-    base = dict(os.environ)
-    base.update(extra_env)
-    base.update({
-        "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace, "GITHUB_ACTION_PATH": action_path,
-        "RUNNER_TEMP": runner_temp, "RUNNER_OS": runner["os"], "RUNNER_ARCH": runner["arch"],
-        "RUNNER_TOOL_CACHE": runner["tool_cache"],
-    })
-    for key, value in github.items():
-        if isinstance(value, (str, int, float)) and key not in ("action_path", "workspace", "token"):
-            base["GITHUB_" + key.upper()] = as_string(value)
-    result = {"outputs": {}, "steps": [], "summary": "", "annotations": [], "masks": [], "deprecated_commands": []}
-    extra_path = []
-    files = tempfile.mkdtemp(prefix="file_commands", dir=runner_temp)
-    for number, step in enumerate((action["runs"].get("steps") or []), start=1):
-        step_id = step.get("id") or f"__step{number}"
-        name = step.get("name") or step.get("uses") or step.get("run", "").splitlines()[0]
-        record = {"id": step_id, "name": name, "outcome": None, "note": None, "stdout": "", "stderr": ""}
-        result["steps"].append(record)
-        contexts["steps"][step_id] = {"outputs": {}, "outcome": "skipped", "conclusion": "skipped"}
-        if not condition(step.get("if"), evaluator):
-            record["outcome"], record["note"] = "skipped", f"if: {step.get('if')} is false"
-            continue
-        if "uses" in step:
-            record["outcome"] = "skipped"
-            record["note"] = f"uses: {step['uses']} is another action; this harness runs only run: steps (its outputs stay empty, as on a cache miss)"
-            continue
-        env = dict(base)
-        env["PATH"] = os.pathsep.join(extra_path + [base.get("PATH", "")])
-        for key, value in (step.get("env") or {}).items():
-            env[key] = interpolate(value, evaluator)
+    def __init__(self, workspace, github, extra_env, runner_temp, local_actions=None, skips=None):
+        self.workspace = workspace
+        self.github = dict(github)
+        self.github["workspace"] = workspace
+        self.github.setdefault("run_id", "1")
+        self.github.setdefault("run_attempt", "1")
+        self.runner = {"os": "Linux", "arch": {"x86_64": "X64", "aarch64": "ARM64"}.get(platform.machine(), platform.machine()),
+                       "temp": runner_temp, "tool_cache": os.path.join(runner_temp, "tool_cache"), "name": "harness"}
+        self.runner_temp = runner_temp
+        self.local_actions = local_actions or {}
+        self.skips = skips or {}
+        self.base = dict(os.environ)
+        self.base.update(extra_env)
+        self.base.update({
+            "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": workspace,
+            "RUNNER_TEMP": runner_temp, "RUNNER_OS": self.runner["os"], "RUNNER_ARCH": self.runner["arch"],
+            "RUNNER_TOOL_CACHE": self.runner["tool_cache"],
+        })
+        for key, value in self.github.items():
+            if isinstance(value, (str, int, float)) and key not in ("action_path", "workspace", "token"):
+                self.base["GITHUB_" + key.upper()] = as_string(value)
+        self.extra_path = []
+        self.files = tempfile.mkdtemp(prefix="file_commands", dir=runner_temp)
+        self.counter = 0
+        self.result = {"outputs": {}, "steps": [], "summary": "", "annotations": [], "masks": [], "deprecated_commands": []}
+
+    def run_steps(self, steps, contexts, evaluator, step_env, default_shell, action_path=None, depth=0):
+        """Runs steps in order as the runner does; returns the steps context."""
+        for number, step in enumerate(steps or [], start=1):
+            step_id = step.get("id") or f"__step{number}"
+            name = step.get("name") or step.get("uses") or step.get("run", "").splitlines()[0]
+            record = {"id": step_id, "name": name, "depth": depth, "outcome": None, "note": None, "stdout": "", "stderr": ""}
+            self.result["steps"].append(record)
+            contexts["steps"][step_id] = {"outputs": {}, "outcome": "skipped", "conclusion": "skipped"}
+            if not condition(step.get("if"), evaluator):
+                record["outcome"], record["note"] = "skipped", f"if: {step.get('if')} is false"
+                continue
+            if name in self.skips:
+                record["outcome"], record["note"] = "skipped", f"skipped by the test: {self.skips[name]}"
+                continue
+            env = dict(step_env)
+            for key, value in (step.get("env") or {}).items():
+                env[key] = interpolate(value, evaluator)
+            if "uses" in step:
+                reference = step["uses"]
+                if reference not in self.local_actions:
+                    record["outcome"] = "skipped"
+                    record["note"] = (f"uses: {reference} is another action; this harness runs only run: steps "
+                                      "(its outputs stay empty, as on a cache miss)")
+                    continue
+                inputs = {key: interpolate(value, evaluator) for key, value in (step.get("with") or {}).items()}
+                outputs, succeeded = self.run_composite(self.local_actions[reference], inputs, env, depth + 1)
+                outcome = "success" if succeeded else "failure"
+            else:
+                outputs, outcome = self.run_script(step, evaluator, env, default_shell, action_path, record)
+            record["outcome"] = outcome
+            contexts["steps"][step_id] = {"outputs": outputs, "outcome": outcome, "conclusion": outcome}
+            if outcome == "failure":
+                evaluator.status = "failure"
+        return contexts["steps"]
+
+    def run_script(self, step, evaluator, step_env, default_shell, action_path, record):
+        self.counter += 1
+        number = self.counter
+        env = dict(self.base)
+        env.update(step_env)
+        env["PATH"] = os.pathsep.join(self.extra_path + [self.base.get("PATH", "")])
+        if action_path:
+            env["GITHUB_ACTION_PATH"] = action_path
         for kind in ("OUTPUT", "STEP_SUMMARY", "ENV", "PATH"):
-            path = os.path.join(files, f"{kind.lower()}_{number}")
+            path = os.path.join(self.files, f"{kind.lower()}_{number}")
             open(path, "w").close()
             env["GITHUB_" + kind] = path
         shell = step.get("shell")
-        if not shell:
-            raise HarnessError(f"step {name!r}: a composite run step needs shell")
-        template = SHELLS.get(shell) or shell.split()
+        if not shell and default_shell is None:
+            raise HarnessError(f"step {record['name']!r}: a composite run step needs shell")
+        template = (SHELLS.get(shell) or shell.split()) if shell else default_shell
         if "{0}" not in template:
             template = template + ["{0}"]
-        script = os.path.join(files, f"script_{number}")
+        script = os.path.join(self.files, f"script_{number}")
         with open(script, "w", encoding="utf-8") as handle:
             handle.write(interpolate(step["run"], evaluator))
         directory = interpolate(step.get("working-directory", ""), evaluator) or "."
-        directory = os.path.normpath(os.path.join(workspace, directory))
+        directory = os.path.normpath(os.path.join(self.workspace, directory))
         completed = subprocess.run([part.replace("{0}", script) for part in template], cwd=directory, env=env,
                                    capture_output=True, text=True, check=False)
         record["stdout"], record["stderr"] = completed.stdout, completed.stderr
-        workflow_commands(completed.stdout + "\n" + completed.stderr, result)
+        workflow_commands(completed.stdout + "\n" + completed.stderr, self.result)
         with open(env["GITHUB_OUTPUT"], encoding="utf-8") as handle:
             outputs = github_files.parse(handle.read())
         with open(env["GITHUB_ENV"], encoding="utf-8") as handle:
-            base.update(github_files.parse(handle.read()))
+            self.base.update(github_files.parse(handle.read()))
         with open(env["GITHUB_PATH"], encoding="utf-8") as handle:
-            extra_path = [line for line in handle.read().splitlines() if line] + extra_path
+            self.extra_path = [line for line in handle.read().splitlines() if line] + self.extra_path
         with open(env["GITHUB_STEP_SUMMARY"], encoding="utf-8") as handle:
-            result["summary"] += handle.read()
-        outcome = "success" if completed.returncode == 0 else "failure"
-        record["outcome"] = outcome
-        contexts["steps"][step_id] = {"outputs": outputs, "outcome": outcome, "conclusion": outcome}
-        if outcome == "failure":
-            evaluator.status = "failure"
-    for name, spec in (action.get("outputs") or {}).items():
-        result["outputs"][name] = interpolate((spec or {}).get("value", ""), evaluator)
-    return result, evaluator.status == "success"
+            self.result["summary"] += handle.read()
+        return outputs, "success" if completed.returncode == 0 else "failure"
+
+    def run_composite(self, action_file, inputs, step_env, depth=0):
+        """Runs a composite action with `with:` inputs; returns its outputs and whether it succeeded."""
+        with open(action_file, encoding="utf-8") as handle:
+            action = yaml.safe_load(handle)
+        if (action.get("runs") or {}).get("using") != "composite":
+            raise HarnessError("not a composite action")
+        declared = action.get("inputs") or {}
+        unknown = sorted(set(inputs) - set(declared))
+        if unknown:
+            raise HarnessError(f"unexpected inputs: {', '.join(unknown)}")
+        action_path = os.path.dirname(os.path.abspath(action_file))
+        github = dict(self.github, action_path=action_path)
+        contexts = {"github": github, "runner": self.runner, "steps": {}, "env": dict(step_env), "inputs": {}}
+        evaluator = Evaluator(contexts, "success")
+        for name, spec in declared.items():
+            spec = spec or {}
+            if name in inputs:
+                contexts["inputs"][name] = as_string(inputs[name])
+            elif "default" in spec:
+                contexts["inputs"][name] = interpolate(as_string(spec["default"]), evaluator)
+            elif spec.get("required"):
+                raise HarnessError(f"input {name} is required")
+            else:
+                contexts["inputs"][name] = ""
+        self.run_steps(action["runs"].get("steps"), contexts, evaluator, step_env, None, action_path, depth)
+        outputs = {name: interpolate((spec or {}).get("value", ""), evaluator) for name, spec in (action.get("outputs") or {}).items()}
+        return outputs, evaluator.status == "success"
+
+    def run_job(self, workflow_file, job, secrets):
+        """Runs one job of a workflow (its run: steps, and its uses: of local composite actions)."""
+        with open(workflow_file, encoding="utf-8") as handle:
+            workflow = yaml.safe_load(handle)
+        jobs = workflow.get("jobs") or {}
+        if job not in jobs:
+            raise HarnessError(f"no job {job!r}")
+        contexts = {"github": self.github, "runner": self.runner, "steps": {}, "env": {}, "secrets": secrets, "vars": {}}
+        evaluator = Evaluator(contexts, "success")
+        env = {}
+        for level in (workflow.get("env") or {}, jobs[job].get("env") or {}):
+            for key, value in level.items():
+                env[key] = interpolate(value, evaluator)
+        contexts["env"] = dict(env)
+        shell = ((jobs[job].get("defaults") or {}).get("run") or {}).get("shell") or ((workflow.get("defaults") or {}).get("run") or {}).get("shell")
+        default_shell = (SHELLS.get(shell) or shell.split()) if shell else DEFAULT_WORKFLOW_SHELL
+        self.run_steps(jobs[job].get("steps"), contexts, evaluator, env, default_shell)
+        self.result["outputs"] = {step_id: step["outputs"] for step_id, step in contexts["steps"].items() if not step_id.startswith("__")}
+        return evaluator.status == "success"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action")
+    parser.add_argument("file", help="the composite action's action.yml, or with --job a workflow")
     parser.add_argument("--workspace", required=True)
-    parser.add_argument("--inputs", default="{}")
+    parser.add_argument("--job", help="run this job of the workflow FILE")
+    parser.add_argument("--inputs", default="{}", help="the action's with: values (JSON)")
+    parser.add_argument("--secrets", default="{}", help="the workflow's secrets context (JSON)")
     parser.add_argument("--github", default="{}")
     parser.add_argument("--env", default="{}")
     parser.add_argument("--runner-temp")
+    parser.add_argument("--local-action", action="append", default=[], metavar="REF=ACTION.yml",
+                        help="run uses: REF as this local composite action")
+    parser.add_argument("--skip-step", action="append", default=[], metavar="NAME=REASON",
+                        help="do not run the step named NAME, and say why")
     arguments = parser.parse_args()
     try:
         runner_temp = arguments.runner_temp or tempfile.mkdtemp(prefix="runner_temp")
-        result, succeeded = run(arguments.action, os.path.abspath(arguments.workspace), json.loads(arguments.inputs),
-                                json.loads(arguments.github), json.loads(arguments.env), runner_temp)
+        runner = Runner(os.path.abspath(arguments.workspace), json.loads(arguments.github), json.loads(arguments.env), runner_temp,
+                        dict(item.split("=", 1) for item in arguments.local_action),
+                        dict(item.split("=", 1) for item in arguments.skip_step))
+        if arguments.job:
+            succeeded = runner.run_job(arguments.file, arguments.job, json.loads(arguments.secrets))
+        else:
+            runner.result["outputs"], succeeded = runner.run_composite(arguments.file, json.loads(arguments.inputs), {})
     except (HarnessError, github_files.FileCommandError, yaml.YAMLError, OSError) as error:
         print(f"run_composite: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(result, indent=2, sort_keys=True))
+    print(json.dumps(runner.result, indent=2, sort_keys=True))
     return 0 if succeeded else 1
 
 

@@ -159,4 +159,72 @@ import TestSupport
         #expect(annotations.contains { $0.hasPrefix("::error title=ecr-publish::") && $0.contains("missing.tar") }, "\(annotations)")
         #expect((result["outputs"] as? [String: String])?["digest"] == "")
     }
+
+    /// The README's workflow, step by step as the runner would run it: checkout and
+    /// configure-aws-credentials are other actions (skipped; the test leaves what they would:
+    /// a workspace, AWS variables), `docker build`/`docker save` needs a Docker daemon this
+    /// machine lacks (skipped; a docker save tarball is put where it would write one), the
+    /// action runs from this repository, and the deployment repository is served by a local
+    /// git server that git reaches through the runner's `url.insteadOf` setting.
+    @Test func theExampleWorkflowRunsInOrderAgainstTheTestWorld() throws {
+        let world = try PublishPushTests.world.get()
+        let token = "deploy-" + UUID().uuidString
+        let root = try TemporaryDirectory("workflow-git")
+        let deploy = try GitRemote(files: [
+            "apps/web/overlays/staging/kustomization.yaml": """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources: [../../base]
+                images:
+                  - name: \(PublishPushTests.ecrRegistry)/team/web
+                    newTag: old
+                """,
+        ])
+        try Tool.check("cp", ["-r", deploy.path, root.file("deploy.git")])
+        let git = try TestServers.start("git_http_server.py", ["--root", root.path, "--token", token])
+
+        let workspace = try TemporaryDirectory("workflow-workspace")
+        try Data("push:\n  registry-endpoint: \(world.registry.baseURL)\naws:\n  ca-file: \(world.registry.caFile)\nrepository:\n  create-repository: true\n".utf8)
+            .write(to: URL(fileURLWithPath: workspace.file(".ecr-publish.yml")))
+        let runnerTemp = try TemporaryDirectory("workflow-runner-temp")
+        try Tool.check("cp", [Paths.fixtureImage("sample-docker-classic.tar"), runnerTemp.file("web.tar")])
+        let home = try TemporaryDirectory("workflow-home")
+        var environment = world.moto.environment(home: home.path)
+        environment.merge([
+            "SOURCE_DATE_EPOCH": "1700000000", "ECR_PUBLISH_BIN": Paths.executable,
+            "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "url.\(git.baseURL)/.insteadOf", "GIT_CONFIG_VALUE_0": "https://github.com/example/",
+        ]) { $1 }
+        let github = ["sha": "0123456789abcdef0123456789abcdef01234567", "ref": "refs/heads/main", "ref_name": "main", "ref_type": "branch",
+                      "event_name": "push", "repository": "example/web", "server_url": "https://github.com", "run_id": "99", "run_number": "3"]
+        let encode = { (value: [String: String]) in String(decoding: try JSONEncoder().encode(value), as: UTF8.self) }
+        let run = try Tool.run("python3", [
+            Paths.repositoryRoot + "/Tests/CI/run_composite.py", Self.example, "--job", "publish", "--workspace", workspace.path,
+            "--github", encode(github), "--env", encode(environment), "--secrets", encode(["DEPLOY_TOKEN": token]),
+            "--runner-temp", runnerTemp.path, "--local-action", "example/ecr-publish/action@v1=\(Self.action)",
+            "--skip-step", "Build the image=no Docker daemon here; the test wrote a docker save tarball to $RUNNER_TEMP/web.tar",
+        ], environment: AWSTestEnvironment.clean(home: home.path), replacingEnvironment: true)
+        SecretScan.check(run, against: [world.registry.password, world.moto.secretAccessKey])
+        let result = try #require(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: Any], "\(run.stderr)")
+        let steps = Self.steps(result)
+        #expect(run.status == 0, "\(steps.map { "\($0.name): \($0.outcome) \($0.stderr)" })")
+        let top = ((result["steps"] as? [[String: Any]]) ?? []).filter { $0["depth"] as? Int == 0 }
+        #expect(top.map { "\($0["name"] as? String ?? ""): \($0["outcome"] as? String ?? "")" } == [
+            "actions/checkout@v4: skipped", "aws-actions/configure-aws-credentials@v4: skipped", "Build the image: skipped",
+            "Publish to ECR: success", "Keep the SBOM with the run: skipped", "Use the outputs: success",
+        ])
+        #expect(steps.first { $0.name == "Build ecr-publish (release)" }?.outcome == "skipped", "ECR_PUBLISH_BIN: nothing built")
+
+        let outputs = try #require((result["outputs"] as? [String: [String: String]])?["publish"])
+        let digest = try #require(outputs["digest"])
+        #expect(try PublishPushTests.skopeoDigest("team/web:staging") == digest)
+        let echoed = top.last?["stdout"] as? String ?? ""
+        #expect(echoed == "image \(PublishPushTests.ecrRegistry)/team/web@\(digest)\nprimary tag 01234567-20231114221320\n", "\(echoed)")
+        // The deployment repository now pins the digest, in the commit the output names.
+        let pinned = try Tool.check("git", ["--git-dir", root.file("deploy.git"), "show", "main:apps/web/overlays/staging/kustomization.yaml"])
+        #expect(pinned.stdout.contains("digest: \(digest)"), "\(pinned.stdout)")
+        let head = try Tool.check("git", ["--git-dir", root.file("deploy.git"), "rev-parse", "main"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(outputs["gitops-commit"] == head)
+        #expect(((result["masks"] as? [String]) ?? []).contains(token), "the token is masked first")
+        #expect(!(result["summary"] as? String ?? "").contains(token))
+    }
 }
