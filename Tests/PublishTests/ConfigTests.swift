@@ -99,6 +99,18 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: workspace.directory.file("other-out/sbom.spdx.json")), "the environment turned the SBOM back on")
     }
 
+    @Test func tagsReadsTheTagSectionAndItsVariablesOnly() throws {
+        let workspace = try Workspace("publish:\n  json: true\n  repository: team/web\ntag:\n  tag: [from-file]\n  template: [\"{sha8}-t\"]\n  scheme: none\n")
+        let context = ["GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567", "SOURCE_DATE_EPOCH": "1700000000"]
+        let tags = try workspace.run(["tags"], environment: context)
+        #expect(tags.status == 0, "\(tags.stderr)")
+        #expect(tags.stdout == "01234567-t\nfrom-file\n", "text, not the publish section's JSON: \(tags.stdout)")
+        try workspace.write("other.yml", "tag:\n  tag: [other]\n  scheme: none\n")
+        let named = try workspace.run(["tags", "--config", "other.yml", "--env-tag", "cli"], environment: context.merging(["ECR_PUBLISH_TAG": "env"]) { $1 })
+        #expect(named.status == 0, "\(named.stderr)")
+        #expect(named.stdout.split(separator: "\n").sorted() == ["cli", "env"], "the flag, the variable over the file: \(named.stdout)")
+    }
+
     @Test(arguments: [
         ("push:\n  jobs: many\n", 2, "'push.jobs': The value 'many' is invalid for '--jobs"),
         ("tags:\n  tag: x\n", 1, "unknown section 'tags'"),

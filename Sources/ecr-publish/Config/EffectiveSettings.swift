@@ -46,14 +46,18 @@ struct EffectiveSettings {
 
     /// - Parameters:
     ///   - arguments: the command's arguments (after its name).
+    ///   - catalog: publish's settings: what the file and the variables may name.
+    ///   - command: the settings of the command that runs (publish's, or another command's
+    ///     that shares some of its option groups, such as `tags`): only these are applied.
     ///   - parse: parses a command line, throwing the command's error for a bad value
     ///     (each setting from the environment or the file is checked alone, so the error
     ///     can name its variable or line).
     static func resolve(
-        arguments: [String], catalog: OptionCatalog, environment: [String: String], directory: String,
+        arguments: [String], catalog: OptionCatalog, command: OptionCatalog? = nil, environment: [String: String], directory: String,
         parse: ([String]) throws -> Void, message: (any Error) -> String
     ) throws -> EffectiveSettings {
-        let given = CommandLineScan(arguments: arguments, catalog: catalog)
+        let command = command ?? catalog
+        let given = CommandLineScan(arguments: arguments, catalog: command)
         let configPath = given.configPath ?? environment["ECR_PUBLISH_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (FileManager.default.fileExists(atPath: directory + "/" + ConfigFile.defaultName) ? ConfigFile.defaultName : nil)
         // Relative paths are the working directory's, and shown as given.
@@ -63,7 +67,7 @@ struct EffectiveSettings {
 
         var settings: [Setting] = []
         var added: [String] = []
-        for option in catalog.options {
+        for option in command.options where catalog.options.contains(option) {
             if let values = given.values[option.name] {
                 settings.append(Setting(option: option, values: values, source: .flag))
             } else if let variable = environment[option.environmentVariable], !variable.isEmpty {
@@ -90,8 +94,8 @@ struct EffectiveSettings {
 
         /// Parses the setting alone on a minimal command line.
         func checkAlone(_ option: ConfigOption, _ values: [String], _ source: Source) throws {
-            var trial = Array(repeating: "IMAGE", count: catalog.requiredPositionals)
-            for required in catalog.options where required.isRequired && required.name != option.name {
+            var trial = Array(repeating: "IMAGE", count: command.requiredPositionals)
+            for required in command.options where required.isRequired && required.name != option.name {
                 trial.append("--\(required.name)=x")
             }
             do {
@@ -136,6 +140,23 @@ struct EffectiveSettings {
 
 /// What a command line sets: the options it names (with their values) and `--config`.
 struct CommandLineScan {
+    /// `arguments` without `--config FILE` / `--config=FILE` (before a `--`).
+    static func removingConfig(_ arguments: [String]) -> [String] {
+        var kept: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--" { return kept + arguments[index...] }
+            if argument == "--config" {
+                index += 2
+                continue
+            }
+            if !argument.hasPrefix("--config=") { kept.append(argument) }
+            index += 1
+        }
+        return kept
+    }
+
     var values: [String: [String]] = [:]
     var configPath: String?
 
