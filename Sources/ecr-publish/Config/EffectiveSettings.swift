@@ -67,7 +67,7 @@ struct EffectiveSettings {
 
         var settings: [Setting] = []
         var added: [String] = []
-        for option in command.options where catalog.options.contains(option) {
+        for option in command.options where catalog.options.contains(where: { $0.name == option.name && $0.section == option.section }) {
             if let values = given.values[option.name] {
                 settings.append(Setting(option: option, values: values, source: .flag))
             } else if let variable = environment[option.environmentVariable], !variable.isEmpty {
