@@ -3,7 +3,7 @@ import groovy.json.JsonSlurper
 /**
  * Minimal stand-ins for the pipeline steps jenkins/vars/ecrPublish.groovy calls, as the base
  * class it is compiled against (compiler.groovy): a call to any other step fails to resolve.
- * `sh` really runs its script with bash in the workspace, with the environment the
+ * `sh` really runs its script as Jenkins does (`sh -xe`, dash on Debian) in the workspace, with the environment the
  * surrounding withCredentials / withAWS blocks set; every call is recorded in `calls`
  * (credential ids and variable names, never secret values).
  */
@@ -18,7 +18,7 @@ abstract class PipelineStubs extends Script {
 
     def sh(Map arguments) {
         calls << [step: 'sh', script: arguments.script, env: environment.findAll { it.key in ['GITOPS_TOKEN', 'COSIGN_PASSWORD', 'ECR_PUBLISH_SIGN_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_REGION', 'AWS_DEFAULT_REGION'] }.collectEntries { [(it.key): it.key == 'AWS_REGION' || it.key == 'AWS_DEFAULT_REGION' ? it.value : 'set'] }]
-        def process = new ProcessBuilder(['bash', '-c', arguments.script as String]).directory(new File(workspace))
+        def process = new ProcessBuilder(['sh', '-xe', '-c', arguments.script as String]).directory(new File(workspace))
         process.environment().clear()
         process.environment().putAll(environment)
         process.redirectErrorStream(true)
