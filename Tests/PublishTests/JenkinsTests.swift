@@ -5,7 +5,7 @@ import TestSupport
 /// The Jenkins shared-library step (jenkins/vars/ecrPublish.groovy): compiled with groovyc
 /// (Debian's groovy) against minimal stubs of the pipeline steps it calls, type checked so a
 /// missing step is a compile error, then run with those stubs (Tests/CI/jenkins): `sh -xe` runs
-/// the command line it builds through bash, with a recorder in front of the real binary.
+/// the command line it builds, with a recorder in front of the real binary.
 @Suite(.serialized) struct JenkinsTests {
     static let support = Paths.repositoryRoot + "/Tests/CI/jenkins"
     static let step = Paths.repositoryRoot + "/jenkins/vars/ecrPublish.groovy"
