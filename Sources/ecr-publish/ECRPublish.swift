@@ -46,6 +46,9 @@ struct ECRPublish: AsyncParsableCommand {
         if code == .success {
             self.exit(withError: error)
         }
+        if let annotation = GitHubActions().failureAnnotation(message(for: error)) {
+            FileHandle.standardError.write(Data((annotation + "\n").utf8))
+        }
         FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
         Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : ExitStatus.internalError.rawValue)
     }

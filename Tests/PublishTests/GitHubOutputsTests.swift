@@ -109,6 +109,13 @@ import TestSupport
         #expect(!result.stdout.contains(token))
     }
 
+    @Test func aUsageErrorIsAnErrorAnnotationToo() throws {
+        let result = try Tool.run(Paths.executable, ["publish", "image.tar", "--repository", "team/app", "--jobs", "many"],
+                                  environment: AWSTestEnvironment.clean().merging(["GITHUB_ACTIONS": "true"]) { $1 }, replacingEnvironment: true)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("::error title=ecr-publish::") && result.stderr.contains("--jobs"), "\(result.stderr)")
+    }
+
     @Test func outsideGitHubActionsNothingIsPrintedForIt() throws {
         let output = try TemporaryDirectory("github-none")
         let result = try Tool.run(Paths.executable, [
