@@ -39,9 +39,10 @@ public struct GitHubActions: Sendable {
         return messages.map { GitHubWorkflowCommand.warning($0) }
     }
 
-    /// The `::error::` for a failed run (its message says what to do).
-    public func failureAnnotation(_ message: String) -> String? {
-        printsCommands ? GitHubWorkflowCommand.error(message) : nil
+    /// The `::error::` for a failed run (its message says what to do), on the file and line
+    /// at fault when there is one (a config file).
+    public func failureAnnotation(_ message: String, file: String? = nil, line: Int? = nil) -> String? {
+        printsCommands ? GitHubWorkflowCommand.error(message, file: file, line: line) : nil
     }
 
     /// Appends the outputs and the step summary of `report` to their files.

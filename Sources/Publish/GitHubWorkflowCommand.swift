@@ -8,9 +8,15 @@ public enum GitHubWorkflowCommand {
         command("warning", properties: ["title": title], message: message)
     }
 
-    /// `::error title=…::message`: a red annotation on the run.
-    public static func error(_ message: String, title: String = "ecr-publish") -> String {
-        command("error", properties: ["title": title], message: message)
+    /// `::error title=…::message`: a red annotation on the run; with `file` (and `line`), on
+    /// that line of the repository's file in the run and the pull request.
+    public static func error(_ message: String, title: String = "ecr-publish", file: String? = nil, line: Int? = nil) -> String {
+        var properties = ["title": title]
+        if let file {
+            properties["file"] = file
+            if let line { properties["line"] = String(line) }
+        }
+        return command("error", properties: properties, message: message)
     }
 
     /// `::add-mask::value`: the runner replaces `value` by `***` in every later log line.

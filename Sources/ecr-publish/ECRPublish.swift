@@ -35,7 +35,8 @@ struct ECRPublish: AsyncParsableCommand {
     /// Prints the error and exits with the documented status (see ``ExitStatus``).
     static func exit(withFailure error: any Error) -> Never {
         if let status = ExitStatus(error: error) {
-            if let annotation = GitHubActions().failureAnnotation(ExitStatus.message(for: error)) {
+            let location = (error as? ConfigError)?.location
+            if let annotation = GitHubActions().failureAnnotation(ExitStatus.message(for: error), file: location?.path, line: location?.line) {
                 FileHandle.standardError.write(Data((annotation + "\n").utf8))
             }
             FileHandle.standardError.write(Data("error: \(ExitStatus.message(for: error))\n".utf8))

@@ -132,6 +132,13 @@ import TestSupport
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    @Test func inGitHubActionsABadFileIsAnnotatedOnItsLine() throws {
+        let workspace = try Workspace("push:\n  jobs: 4\n  chunk-size: huge\n")
+        let result = try workspace.run(["publish", "image.tar"], environment: ["GITHUB_ACTIONS": "true"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("::error file=.ecr-publish.yml,line=3,title=ecr-publish::.ecr-publish.yml:3: 'push.chunk-size'"), "\(result.stderr)")
+    }
+
     @Test func badVariablesAreUsageErrorsNamingTheVariable() throws {
         let workspace = try Workspace(nil)
         let flag = try workspace.run(["publish", "image.tar", "--repository", "team/x"], environment: ["ECR_PUBLISH_NO_PUSH": "perhaps"])

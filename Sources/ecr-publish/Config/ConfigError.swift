@@ -16,4 +16,13 @@ enum ConfigError: Error, CustomStringConvertible {
             return "\(variable): \(message)"
         }
     }
+
+    /// The file and line at fault, for an annotation on them.
+    var location: (path: String, line: Int?)? {
+        switch self {
+        case .unreadable(let path, _): return (path, nil)
+        case .invalid(let path, let line, _): return (path, line)
+        case .environment: return nil
+        }
+    }
 }
