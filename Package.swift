@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM", "Record"]),
         .executableTarget(
             name: "ecr-publish",
-            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", "SBOM", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", "SBOM", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")]
         ),
 
         // Test support: launchers for real tools and servers, image builders, temp dirs.

@@ -8,6 +8,7 @@ packages=(
   skopeo docker-registry apache2-utils git openssl gzip zstd              # test verifiers and servers
   debootstrap time openssh-server openssh-client                         # realistic test image, bench, ssh git remote
   golang-go                                                              # Go's archive/tar and its test archives: the tar corpus reference
+  groovy                                                                 # the Jenkins shared-library step compiled and run against stubs
 )
 missing=()
 for package in "${packages[@]}"; do
@@ -23,7 +24,7 @@ fi
 
 # Python packages the tests use as independent verifiers, when missing: signing (PyNaCl,
 # securesystemslib), the push record's schema (jsonschema), and the SBOM validators of
-# TESTBED.md (pyspdxtools, ntia-checker, CycloneDX's JSON schema validator).
+# TESTBED.md (pyspdxtools, ntia-checker, CycloneDX's JSON schema validator), check-jsonschema.
 pip_missing=()
 for entry in nacl:pynacl securesystemslib:securesystemslib jsonschema:jsonschema; do
   python3 -c "import ${entry%%:*}" 2>/dev/null || pip_missing+=("${entry#*:}")
@@ -31,6 +32,8 @@ done
 command -v pyspdxtools >/dev/null 2>&1 || pip_missing+=(spdx-tools)
 command -v ntia-checker >/dev/null 2>&1 || pip_missing+=(ntia-conformance-checker)
 python3 -c 'import cyclonedx.validation.json, jsonschema' >/dev/null 2>&1 || pip_missing+=('cyclonedx-python-lib[json-validation]')
+# GitHub's action and workflow schemas (built in: works offline) and the config file's schema.
+command -v check-jsonschema >/dev/null 2>&1 || pip_missing+=(check-jsonschema)
 if ((${#pip_missing[@]})); then
   echo "installing from PyPI: ${pip_missing[*]}" >&2
   PYTHONNOUSERSITE=1 python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${pip_missing[@]}" >&2

@@ -16,12 +16,12 @@ struct ECRPublish: AsyncParsableCommand {
             and writes the image. See README.md for exit codes and examples.
             """,
         version: version,
-        subcommands: [Publish.self, Tags.self, SBOMCommand.self, Whoami.self, GitOpsCommand.self, GenerateKeyPair.self, RecordCommand.self]
+        subcommands: [Publish.self, Tags.self, SBOMCommand.self, Whoami.self, GitOpsCommand.self, GenerateKeyPair.self, RecordCommand.self, ConfigCommand.self]
     )
 
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(ConfigResolution.commandLine(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -35,6 +35,10 @@ struct ECRPublish: AsyncParsableCommand {
     /// Prints the error and exits with the documented status (see ``ExitStatus``).
     static func exit(withFailure error: any Error) -> Never {
         if let status = ExitStatus(error: error) {
+            let location = (error as? ConfigError)?.location
+            if let annotation = GitHubActions().failureAnnotation(ExitStatus.message(for: error), file: location?.path, line: location?.line) {
+                FileHandle.standardError.write(Data((annotation + "\n").utf8))
+            }
             FileHandle.standardError.write(Data("error: \(ExitStatus.message(for: error))\n".utf8))
             Foundation.exit(status.rawValue)
         }
@@ -42,6 +46,9 @@ struct ECRPublish: AsyncParsableCommand {
         let code = exitCode(for: error)
         if code == .success {
             self.exit(withError: error)
+        }
+        if let annotation = GitHubActions().failureAnnotation(message(for: error)) {
+            FileHandle.standardError.write(Data((annotation + "\n").utf8))
         }
         FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
         Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : ExitStatus.internalError.rawValue)

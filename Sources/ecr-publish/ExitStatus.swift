@@ -41,7 +41,7 @@ enum ExitStatus: Int32 {
         case let error as AWSServiceError:
             self = error.isAuthenticationFailure ? .authentication : .network
         case is CredentialError: self = .authentication
-        case is AWSConfigurationError: self = .usage
+        case is AWSConfigurationError, is ConfigError: self = .usage
         case is CryptoError, is KeyCommandError: self = .usage
         case is RecordReplayIncomplete: self = .partial
         case let error as RecordError:

@@ -53,11 +53,19 @@ extension ECRPublish {
         @OptionGroup(title: "SBOM options")
         var sbom: SBOMOptions
 
-        @OptionGroup(title: "Push record options")
+        @OptionGroup(title: "Record options")
         var recordOptions: RecordOptions
 
         @Flag(name: .long, help: "Print the report as one JSON object on standard output.")
         var json = false
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Settings file (default: ECR_PUBLISH_CONFIG, else .ecr-publish.yml in the working directory when present). Flags and ECR_PUBLISH_* variables override it; see ecr-publish config show.",
+            valueName: "file"))
+        var config: String?
+
+        @Option(name: .long, help: ArgumentHelp("Also write the JSON report (what --json prints) to this file, e.g. for Jenkins' readJSON.", valueName: "file"))
+        var resultFile: String?
 
         func run() async throws {
             var options = PublishOptions(imagePath: image, repository: repository)
@@ -72,18 +80,27 @@ extension ECRPublish {
             options.gitops = try gitops.step()
             options.sbom = try sbom.step()
             options.record = try recordOptions.step(noPush: noPush)
+            // GitHub Actions: masks first, then outputs, summary and annotations (standard error).
+            let github = GitHubActions()
+            let secrets = [options.gitops?.configuration.token, ProcessInfo.processInfo.environment["COSIGN_PASSWORD"]]
+            Self.printToStandardError(github.masks(secrets.compactMap { $0 }))
             let report = try await Pipeline(options: options) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }.run()
+            try github.write(report)
+            Self.printToStandardError(github.annotations(for: report))
+            if let resultFile { try ResultFile.write(report, to: resultFile) }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+                FileHandle.standardOutput.write(try ResultFile.encode(report))
             } else {
                 print(TextReporter.render(report))
             }
             // Pushed, but a later stage failed (the push record's sinks included): the report above says what is in the registry.
             if !report.failures.isEmpty { throw PublishError.partial(report.failures) }
+        }
+
+        static func printToStandardError(_ lines: [String]) {
+            for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
     }
 }

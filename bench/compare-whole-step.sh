@@ -1,0 +1,165 @@
+#!/bin/bash
+# The whole release step (SBOM, push, tags, GitOps commit; signing and the push record
+# when OURS_ARGS names them) side by side with skopeo's bare push of the same tarball
+# into the same registry: `skopeo copy docker-archive:IMAGE docker://REGISTRY/REPO:TAG`.
+#
+#   bench/compare-whole-step.sh                 # Debian 12, as root
+#   PAIRS=5 bench/compare-whole-step.sh
+#
+# It starts its own world on 127.0.0.1, as the tests do: docker-registry with TLS and
+# htpasswd (the password moto's ECR token carries), moto_server with signature checks (ECR
+# for the token and the repository step), and a bare git repository holding a kustomization
+# that names the image. Each run pushes into a fresh repository, so every blob is uploaded
+# by both tools; the GitOps repository is made fresh before each of our runs (untimed).
+#
+# Environment:
+#   PAIRS           timed (ours, skopeo) pairs (default 3)
+#   BENCH_IMAGE     image tarball (default: the realistic fixture, built once into BENCH_CACHE)
+#   BENCH_CACHE     default ${TMPDIR:-/tmp}/ecr-publish-bench-cache
+#   ECR_PUBLISH_BIN use this binary instead of building with swift build -c release
+#   OURS_ARGS       more flags for our runs (e.g. "--sign-key cosign.key", "--record-table T")
+set -euo pipefail
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+fail() { log "error: $*"; exit 1; }
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+PAIRS=${PAIRS:-3}
+BENCH_CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/ecr-publish-bench-cache}
+[[ "$PAIRS" =~ ^[1-9][0-9]*$ ]] || fail "PAIRS must be a positive integer, not '$PAIRS'"
+[ "$(id -u)" = 0 ] || fail "run as root (skopeo runs as an unprivileged user with an empty blob-info cache)"
+for tool in skopeo docker-registry moto_server htpasswd openssl git python3 runuser /usr/bin/time; do
+    command -v "$tool" >/dev/null || fail "missing $tool (bash .ci/setup.sh installs the test tools)"
+done
+
+if [ -n "${ECR_PUBLISH_BIN:-}" ]; then
+    BIN=$ECR_PUBLISH_BIN
+else
+    log "swift build -c release --product ecr-publish (in $REPO)"
+    (cd "$REPO" && swift build -c release --product ecr-publish >&2)
+    BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/ecr-publish"
+fi
+[ -x "$BIN" ] || fail "not an executable: $BIN"
+if [ -n "${BENCH_IMAGE:-}" ]; then
+    IMAGE=$BENCH_IMAGE
+else
+    bash "$REPO/fixtures/realistic/build.sh" "$BENCH_CACHE"
+    IMAGE=$BENCH_CACHE/realistic.tar
+fi
+[ -s "$IMAGE" ] || fail "image tarball missing or empty: $IMAGE"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ecr-publish-whole-step.XXXXXX")
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() {
+    for _ in $(seq 100); do
+        python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    fail "nothing listens on port $1"
+}
+
+# ---------------------------------------------------------------- the world
+ACCOUNT=123456789012
+PASSWORD=$ACCOUNT-auth-token       # what moto's GetAuthorizationToken carries for the account
+REG_PORT=$(free_port)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+mkdir -p "$WORK/certs.d" && cp "$WORK/cert.pem" "$WORK/certs.d/ca.crt"
+htpasswd -Bbn AWS "$PASSWORD" > "$WORK/htpasswd"
+cat > "$WORK/registry.yml" <<YAML
+version: 0.1
+log: {level: error}
+storage:
+  filesystem: {rootdirectory: $WORK/registry}
+http:
+  addr: 127.0.0.1:$REG_PORT
+  tls: {certificate: $WORK/cert.pem, key: $WORK/key.pem}
+auth:
+  htpasswd: {realm: basic-realm, path: $WORK/htpasswd}
+YAML
+docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
+PIDS+=($!)
+MOTO_PORT=$(free_port)
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY INITIAL_NO_AUTH_ACTION_COUNT=3 \
+    moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
+PIDS+=($!)
+wait_port "$REG_PORT"
+wait_port "$MOTO_PORT"
+keys=$(python3 "$REPO/Tests/Servers/moto_bootstrap.py" --endpoint "http://127.0.0.1:$MOTO_PORT")
+export AWS_ACCESS_KEY_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["AccessKeyId"])' <<<"$keys")
+export AWS_SECRET_ACCESS_KEY=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["SecretAccessKey"])' <<<"$keys")
+export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export HOME=$WORK/home AWS_CONFIG_FILE=$WORK/home/config AWS_SHARED_CREDENTIALS_FILE=$WORK/home/credentials
+mkdir -p "$HOME"
+ECR_HOST=$ACCOUNT.dkr.ecr.us-east-1.amazonaws.com
+
+# A fresh deployment repository naming bench/ours-N.
+gitops_repo() {
+    local n=$1 seed=$WORK/seed-$n
+    rm -rf "$WORK/deploy.git" "$seed"
+    git init -q -b main "$seed"
+    printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deployment.yaml]\nimages:\n  - name: %s/bench/ours-%s\n    newTag: old\n' \
+        "$ECR_HOST" "$n" > "$seed/kustomization.yaml"
+    git -C "$seed" add -A && git -C "$seed" -c user.name=bench -c user.email=bench@example.org commit -qm seed
+    git clone -q --bare "$seed" "$WORK/deploy.git"
+}
+
+run_ours() {
+    local n=$1
+    gitops_repo "$n"
+    rm -rf "$WORK/out"
+    # shellcheck disable=SC2086
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$BIN" publish "$IMAGE" --repository "bench/ours-$n" --create-repository \
+        --registry-endpoint "https://127.0.0.1:$REG_PORT" --ca-file "$WORK/cert.pem" --tag "run-$n" --output "$WORK/out" \
+        --gitops-repo "$WORK/deploy.git" --gitops-file kustomization.yaml ${OURS_ARGS:-} >/dev/null 2>"$WORK/err" \
+        || { cat "$WORK/err" >&2; fail "ecr-publish failed"; }
+    git --git-dir "$WORK/deploy.git" show main:kustomization.yaml | grep -q 'digest: sha256:' || fail "the GitOps commit is missing"
+    [[ " ${OURS_ARGS:-} " == *" --no-sbom "* ]] || [ -s "$WORK/out/sbom.spdx.json" ] || fail "the SBOM is missing"
+    cat "$WORK/time"
+}
+
+# skopeo remembers, in its blob-info cache, which compressed blob each layer became and where
+# it went, and then mounts it from the earlier repository instead of compressing and
+# uploading it again. Run as root, that cache is the machine's (/var/lib/containers/cache);
+# so skopeo runs as an unprivileged user with an empty cache of its own each time (the
+# image, certificate and time file readable to it), and does the whole push.
+SKOPEO_USER=${SKOPEO_USER:-nobody}
+chmod 755 "$WORK" "$WORK/certs.d"; chmod 644 "$WORK/certs.d/ca.crt"
+run_skopeo() {
+    local n=$1 home=$WORK/skopeo-home-$1
+    mkdir -p "$home" && chown "$SKOPEO_USER" "$home"
+    : > "$WORK/time" && chmod 666 "$WORK/time"
+    runuser -u "$SKOPEO_USER" -- env HOME="$home" XDG_DATA_HOME="$home/data" XDG_RUNTIME_DIR="$home" \
+        /usr/bin/time -f '%e %M' -o "$WORK/time" skopeo copy -q --dest-creds "AWS:$PASSWORD" --dest-cert-dir "$WORK/certs.d" \
+        "docker-archive:$IMAGE" "docker://127.0.0.1:$REG_PORT/bench/skopeo-$n:run-$n" >/dev/null 2>"$WORK/err" \
+        || { cat "$WORK/err" >&2; fail "skopeo failed"; }
+    cat "$WORK/time"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+
+log "image $IMAGE ($(du -h "$IMAGE" | cut -f1)); warming the page cache with one untimed run of each"
+run_ours 0 >/dev/null
+run_skopeo 0 >/dev/null
+: > "$WORK/w.ours"; : > "$WORK/w.sko"; : > "$WORK/ratio"; rss_o=0; rss_s=0
+for pair in $(seq "$PAIRS"); do
+    if (( pair % 2 )); then o=$(run_ours "$pair"); s=$(run_skopeo "$pair"); else s=$(run_skopeo "$pair"); o=$(run_ours "$pair"); fi
+    read -r wo ro <<<"$o"; read -r ws rs <<<"$s"
+    echo "$wo" >> "$WORK/w.ours"; echo "$ws" >> "$WORK/w.sko"
+    awk -v o="$wo" -v s="$ws" 'BEGIN { printf "%.4f\n", (s > 0 ? o / s : 999) }' >> "$WORK/ratio"
+    (( ro > rss_o )) && rss_o=$ro; (( rs > rss_s )) && rss_s=$rs
+    log "pair $pair: ours ${wo}s (${ro} KiB), skopeo ${ws}s (${rs} KiB)"
+done
+printf '%-10s %9s %9s %6s %10s %10s\n' step ours-s skopeo-s ratio rss-ours rss-sko
+printf '%-10s %9s %9s %6s %7s MiB %6s MiB\n' whole "$(median < "$WORK/w.ours")" "$(median < "$WORK/w.sko")" "$(median < "$WORK/ratio")" \
+    $((rss_o / 1024)) $((rss_s / 1024))
+echo "ours: SBOM + push + tag + GitOps commit${OURS_ARGS:+ + $OURS_ARGS}; skopeo: push only. Medians of $PAIRS alternating pairs."
