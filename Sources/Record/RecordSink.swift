@@ -40,7 +40,8 @@ public enum RecordError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// PutItem with a condition: a new key, or the same digest again (a re-run).
+/// PutItem with a condition: only a new key is written. A key that already records the same
+/// digest (a re-run, a replay) is success with nothing written; another digest is refused.
 public struct DynamoDBSink: RecordSink {
     public let name = "dynamodb"
     let client: DynamoDBClient
@@ -62,10 +63,13 @@ public struct DynamoDBSink: RecordSink {
         do {
             try await client.putItem(
                 table: table, item: RecordItem.make(record, keyName: keyName, keyValue: value),
-                condition: "attribute_not_exists(#key) OR ImageDigest = :digest",
-                names: ["#key": keyName], values: [":digest": .string(record.imageDigest)])
+                condition: "attribute_not_exists(#key)", names: ["#key": keyName])
         } catch let error as AWSServiceError where error.code == "ConditionalCheckFailedException" {
-            throw RecordError.conflict(table: table, key: "\(keyName)=\(value)")
+            // The key is taken: by this image (nothing to do, the first record stays) or another.
+            let stored = try await client.getItem(table: table, key: [keyName: .string(value)])
+            guard case .string(let digest)? = stored?["ImageDigest"], digest == record.imageDigest else {
+                throw RecordError.conflict(table: table, key: "\(keyName)=\(value)")
+            }
         }
     }
 

@@ -173,6 +173,11 @@ import TestSupport
             Self.image, repository: "team/recorded", ["--tag-scheme", "team", "--record", "--outbox", outbox.path], environment: Self.github)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("record    ImageTag=\(primary) sent to dynamodb:ECRImageLogs"), "\(again.stdout)")
+        // Nothing was written: the item is still the first run's (its tags pushed, not "already there").
+        let kept = try moto.aws(["dynamodb", "get-item", "--table-name", "ECRImageLogs", "--key", "{\"ImageTag\":{\"S\":\"\(primary)\"}}"], home: home.path)
+        let keptItem = try #require((try JSONSerialization.jsonObject(with: kept.stdoutData) as? [String: Any])?["Item"] as? [String: [String: Any]])
+        #expect(Set(keptItem["TagsPushed"]?["SS"] as? [String] ?? []) == [primary, "main-01234567", "main-latest"])
+        #expect(keptItem["TagsExisting"] == nil)
     }
 
     /// The failure drill: the table is missing (and the bucket too, so the SBOM must wait in
