@@ -16,8 +16,7 @@ public enum PublishError: Error, Equatable, CustomStringConvertible {
         case .repositoryMissing(let name):
             return "the ECR repository '\(name)' does not exist; pass --create-repository to create it with the settings given"
         case .partial(let failures):
-            let stages = failures.map(\.stage).joined(separator: ", ")
-            return "the image was pushed, but \(stages) failed: "
+            return "the image was pushed, but " + (failures.count == 1 ? "a later stage" : "later stages") + " failed: "
                 + failures.map { "\($0.stage): \($0.message)" }.joined(separator: "; ")
         }
     }
