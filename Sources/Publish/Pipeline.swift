@@ -3,6 +3,7 @@ import Compression
 import Foundation
 import ImageArchive
 import OCI
+import Registry
 import StreamIO
 
 /// The publish step, top to bottom. Each stage is one call into the module that owns it.
@@ -31,16 +32,25 @@ public struct Pipeline: Sendable {
         var recordTargets: RecordTargets?
         var reuse: LayerReuseRegistry?
         if !options.destination.noPush {
-            let context = try options.aws.context()
-            // Record: sinks named in full (the account from STS) before anything is pushed.
-            if let record = options.record { recordTargets = try await RecordTargets(resolving: record, context: context) }
-            repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
-                .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
-            registry = try await RegistryConnection.open(options: options, context: context)
+            var environment = ProcessInfo.processInfo.environment
+            if let other = options.destination.registry, !ECRAuthorizer.isECRRegistry(other) {
+                // Another registry: Docker's credentials, no ECR repository step; AWS only for a record.
+                if let record = options.record {
+                    recordTargets = try await RecordTargets(resolving: record, context: try options.aws.context())
+                }
+                registry = try await RegistryConnection.open(options: options, registry: other, environment: environment)
+            } else {
+                let context = try options.aws.context()
+                environment = context.environment.variables
+                // Record: sinks named in full (the account from STS) before anything is pushed.
+                if let record = options.record { recordTargets = try await RecordTargets(resolving: record, context: context) }
+                repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
+                    .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
+                registry = try await RegistryConnection.open(options: options, context: context)
+            }
             // A layout needs every blob's bytes: with --output every layer is compressed.
             if let registry, options.destination.reusesLayers, options.destination.outputDirectory == nil {
-                reuse = await LayerReuseRegistry.prepare(
-                    options: options, client: registry.client, environment: context.environment.variables, warn: warn)
+                reuse = await LayerReuseRegistry.prepare(options: options, client: registry.client, environment: environment, warn: warn)
             }
         }
 

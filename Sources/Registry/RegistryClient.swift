@@ -41,10 +41,10 @@ public struct RegistryClient: Sendable {
     func send(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
         var request = request
         let authorized = isSameOrigin(request.url)
-        if authorized { request.headers.set("Authorization", try await authorizer.authorization(refresh: false)) }
+        if authorized, let header = try await authorizer.authorization() { request.headers.set("Authorization", header) }
         var response = try await http.execute(request)
-        if response.status == 401, authorized {
-            request.headers.set("Authorization", try await authorizer.authorization(refresh: true))
+        if response.status == 401, authorized, let header = try await authorizer.authorization(answering: response.headers["WWW-Authenticate"]) {
+            request.headers.set("Authorization", header)
             response = try await http.execute(request)
         }
         if response.status == 401 || response.status == 403 {
