@@ -35,6 +35,9 @@ public struct Pipeline: Sendable {
             var environment = ProcessInfo.processInfo.environment
             if let other = options.destination.registry, !ECRAuthorizer.isECRRegistry(other) {
                 // Another registry: Docker's credentials, no ECR repository step; AWS only for a record.
+                if options.repository.create {
+                    warn("--create-repository and the repository settings apply to ECR only; \(other) is not ECR, so they are not applied")
+                }
                 if let record = options.record {
                     recordTargets = try await RecordTargets(resolving: record, context: try options.aws.context())
                 }
@@ -48,8 +51,7 @@ public struct Pipeline: Sendable {
                     .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
                 registry = try await RegistryConnection.open(options: options, context: context)
             }
-            // A layout needs every blob's bytes: with --output every layer is compressed.
-            if let registry, options.destination.reusesLayers, options.destination.outputDirectory == nil {
+            if let registry, options.destination.reusesLayers {
                 reuse = await LayerReuseRegistry.prepare(options: options, client: registry.client, environment: environment, warn: warn)
             }
         }
@@ -101,6 +103,8 @@ public struct Pipeline: Sendable {
         var layoutPath: String?
         if let output = options.destination.outputDirectory {
             // After the push: finishing the layout drops spooled blobs the image does not use.
+            // Reused layers were not compressed: their blobs come from the registry.
+            try await reuse?.fetchReused(loaded.artifact, into: spool)
             let layout = OCILayout(root: work, spool: spool)
             _ = try await writer.write(to: layout, tags: [Self.refName(options: options, loaded: loaded)])
             try layout.finish()
