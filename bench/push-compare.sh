@@ -82,7 +82,7 @@ http:
 auth:
   htpasswd: {realm: bench, path: $WORK/htpasswd}
 EOF
-docker-registry serve "$WORK/registry.yml" 2>"$WORK/registry.log" &
+docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
 REGISTRY_PID=$!
 for _ in $(seq 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
@@ -108,13 +108,16 @@ sko_cmd() {
          "docker-archive:$IMAGE" "docker://127.0.0.1:$PORT/$1:1")
 }
 floor_cmd() { CMD=(openssl dgst -sha256 "$IMAGE"); }
-# timed NAME: run CMD under /usr/bin/time; T_WALL (s), T_RSS (KiB); stdout in $WORK/out.NAME
+# timed NAME: run CMD under /usr/bin/time; T_WALL (s), T_RSS (KiB), T_CPU (user + system s);
+# stdout in $WORK/out.NAME
 timed() {
-    if ! /usr/bin/time -f '%e %M' -o "$WORK/time.$1" "${CMD[@]}" >"$WORK/out.$1" 2>"$WORK/err.$1"; then
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.$1" "${CMD[@]}" >"$WORK/out.$1" 2>"$WORK/err.$1"; then
         cat "$WORK/err.$1" >&2
         fail "$1 run failed: ${CMD[*]}"
     fi
-    read -r T_WALL T_RSS < <(tail -n 1 "$WORK/time.$1")
+    local user system
+    read -r T_WALL T_RSS user system < <(tail -n 1 "$WORK/time.$1")
+    T_CPU=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
 }
 json_field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["push"][sys.argv[2]])' "$WORK/out.$1" "$2"; }
 
@@ -133,7 +136,7 @@ floor_cmd; timed warm
 
 # ---------------------------------------------------------------- pairs
 # record KIND WALL RSS
-record() { echo "$2" >> "$WORK/w.$1"; echo "$3" >> "$WORK/r.$1"; }
+record() { echo "$2" >> "$WORK/w.$1"; echo "$3" >> "$WORK/r.$1"; echo "$T_CPU" >> "$WORK/c.$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f\n", (b > 0 ? a / b : 999) }'; }
 
 log "first push: ours vs skopeo"
@@ -177,14 +180,14 @@ sko_cmd "bench/sko-1" "$WORK/cache-sko-1"; timed sko-repeat; record repeat-sko "
 
 # ---------------------------------------------------------------- report
 row() {  # LABEL KIND [RATIO_FILE]
-    local w r q=""
-    w=$(median < "$WORK/w.$2"); r=$(max < "$WORK/r.$2")
+    local w r c q=""
+    w=$(median < "$WORK/w.$2"); r=$(max < "$WORK/r.$2"); c=$(median < "$WORK/c.$2")
     [ -n "${3:-}" ] && q=$(median < "$WORK/$3")
-    awk -v l="$1" -v w="$w" -v r="$r" -v q="$q" 'BEGIN {
-        printf "%-44s %9.2f %9.1f %8s\n", l, w, r / 1024, (q == "" ? "" : sprintf("%.2f", q)) }'
+    awk -v l="$1" -v w="$w" -v r="$r" -v c="$c" -v q="$q" 'BEGIN {
+        printf "%-50s %8.2f %8.2f %9.1f %7s\n", l, w, c, r / 1024, (q == "" ? "" : sprintf("%.2f", q)) }'
 }
-printf '%-44s %9s %9s %8s\n' "run" "wall(s)" "rss(MiB)" "ratio"
-printf '%-44s %9s %9s %8s\n' "" median max "median"
+printf '%-50s %8s %8s %9s %7s\n' "run" "wall(s)" "cpu(s)" "rss(MiB)" "ratio"
+printf '%-50s %8s %8s %9s %7s\n' "" median median max median
 row "first push, ecr-publish" first-ours ratio.first
 row "first push, skopeo copy" first-sko
 row "repeat push, ecr-publish, fresh --cache-dir" repeat-fresh ratio.fresh

@@ -34,6 +34,34 @@ final class LayerReuseRegistry: LayerReuse, @unchecked Sendable {
     /// Blobs this run mounted from other repositories.
     var mounted: Int { lock.withLock { mountedDigests.count } }
 
+    /// Blobs the repository is known to hold (checked or mounted by this run).
+    var confirmed: Set<Digest> { lock.withLock { Set(present.filter(\.value).keys) } }
+
+    /// Asks the repository, `jobs` at a time, about every blob of the previous image before
+    /// the pass needs the answers, so the pass does not wait a round trip per layer.
+    func checkPrevious(jobs: Int) async {
+        let digests = Array(Set(previous.values.map(\.digest)))
+        let answers = await withTaskGroup(of: (Digest, Bool?).self) { group in
+            var answers: [(Digest, Bool?)] = []
+            var next = 0
+            func start() {
+                guard next < digests.count else { return }
+                let digest = digests[next]
+                next += 1
+                group.addTask { [client, repository] in (digest, try? await client.blobExists(digest, in: repository)) }
+            }
+            for _ in 0..<max(1, jobs) { start() }
+            while let answer = await group.next() {
+                answers.append(answer)
+                start()
+            }
+            return answers
+        }
+        lock.withLock {
+            for case let (digest, known?) in answers { present[digest] = known }
+        }
+    }
+
     func expectedDiffID(path: String, size: Int64) -> Digest? {
         usesMemberHints ? cache?.diffID(forMember: path, size: size) : nil
     }
@@ -117,8 +145,10 @@ extension LayerReuseRegistry {
         } catch {
             warn("could not read the repository's previous image to reuse its layers (\(error)); compressing them")
         }
-        return LayerReuseRegistry(
+        let reuse = LayerReuseRegistry(
             client: client, repository: options.repository.name, previous: previous, cache: cache,
             usesMemberHints: FileSystem.isRegularFile(options.input.imagePath))
+        await reuse.checkPrevious(jobs: options.destination.jobs)
+        return reuse
     }
 }

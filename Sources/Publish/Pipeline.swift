@@ -81,6 +81,7 @@ public struct Pipeline: Sendable {
             throw error
         }
         let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.destination.jobs)
+        if let reuse { await uploads?.markPresent(reuse.confirmed) }
 
         var push: PushResult?
         if let registry {

@@ -166,4 +166,29 @@ import TestSupport
         #expect(try PublishPushTests.skopeoDigest("team/target:1", registry: registry)
             == PublishPushTests.skopeoDigest("team/source:1", registry: registry))
     }
+
+    @Test func aMountTheRegistryAnswersWithAnUploadSessionFallsBackToCompressing() throws {
+        let registry = try RegistryServer(tls: true, accessLog: true)
+        let cache = try TemporaryDirectory("blob-cache-ghost")
+        let image = Paths.fixtureImage("sample-docker-oci.tar")
+        _ = try Self.publish(image, repository: "team/real", tags: ["1"], cache: cache.path, registry: registry)
+        // The cache now says a repository that never held the blobs has them.
+        let entries = try #require(FileManager.default.enumerator(atPath: cache.path)?.allObjects as? [String])
+            .filter { $0.hasSuffix("/team+real.json") }
+        #expect(entries.count == 3)
+        for entry in entries {
+            try FileManager.default.moveItem(atPath: cache.path + "/" + entry,
+                                             toPath: cache.path + "/" + entry.replacingOccurrences(of: "team+real", with: "team+ghost"))
+        }
+        let before = registry.requests.count
+
+        let result = try Self.publish(image, repository: "team/other", tags: ["1"], cache: cache.path, registry: registry)
+        #expect(result.push["blobsMounted"] as? Int == 0)
+        #expect(result.push["layersCompressed"] as? Int == 3, "\(result.result.stderr)")
+        let requests = registry.requests.dropFirst(before)
+        #expect(requests.filter { $0.method == "POST" && $0.uri.contains("from=team/ghost") }.count == 3)
+        #expect(requests.filter { $0.method == "DELETE" && $0.uri.contains("/blobs/uploads/") }.count == 3, "the offered sessions were cancelled")
+        #expect(try PublishPushTests.skopeoDigest("team/other:1", registry: registry)
+            == PublishPushTests.skopeoDigest("team/real:1", registry: registry))
+    }
 }
