@@ -13,7 +13,7 @@ import TestSupport
         let directory: TemporaryDirectory
         let tokens: ServerProcess
         let registry: ServerProcess
-        let user = "ci-user", password = "token-world-password"
+        let user = "ci-user", password = "token-world-password", refreshToken = "token-world-refresh-token"
         let tokenLog: String
 
         init() throws {
@@ -29,7 +29,7 @@ import TestSupport
             tokenLog = root + "/tokens.log"
             tokens = try TestServers.start("token_server.py", [
                 "--key", root + "/signing-key.pem", "--cert", root + "/signing-cert.pem", "--user", user, "--password", password,
-                "--log", tokenLog,
+                "--refresh-token", refreshToken, "--log", tokenLog,
             ])
             let port = try FreePort.pick()
             try """
@@ -53,12 +53,12 @@ import TestSupport
         var endpoint: String { "https://127.0.0.1:\(registry.port)" }
         var caFile: String { directory.file("tls-cert.pem") }
 
-        /// The token requests so far: whether each carried credentials, and its scopes.
-        func tokenRequests() throws -> [(authorized: Bool, scopes: [String])] {
+        /// The token requests so far: method, whether each carried credentials, and its scopes.
+        func tokenRequests() throws -> [(method: String, authorized: Bool, scopes: [String])] {
             let text = (try? String(contentsOfFile: tokenLog, encoding: .utf8)) ?? ""
             return try text.split(separator: "\n").map { line in
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-                return (object["authorization"] as? Bool ?? false, object["scopes"] as? [String] ?? [])
+                return (object["method"] as? String ?? "", object["authorization"] as? Bool ?? false, object["scopes"] as? [String] ?? [])
             }
         }
 
@@ -76,6 +76,7 @@ import TestSupport
     static let world = Result(catching: { () throws -> TokenWorld in
         let world = try TokenWorld()
         SecretLedger.record(world.password)
+        SecretLedger.record(world.refreshToken)
         return world
     })
 
@@ -96,7 +97,8 @@ import TestSupport
             "publish", Paths.fixtureImage("sample-docker-classic.tar"), "--repository", repository, "--registry", registryName,
             "--registry-endpoint", world.endpoint, "--ca-file", world.caFile, "--tag", tag, "--json",
         ], environment: environment, replacingEnvironment: true)
-        SecretScan.check(result, against: [world.password, Data("\(world.user):\(world.password)".utf8).base64EncodedString()])
+        SecretScan.check(result, against: [world.password, world.refreshToken,
+                                           Data("\(world.user):\(world.password)".utf8).base64EncodedString()])
         return result
     }
 
@@ -108,8 +110,8 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
         let digest = try #require((report["manifest"] as? [String: Any])?["digest"] as? String)
-        #expect(try world.skopeoDigest("team/bearer:1") == digest)
         let requests = try world.tokenRequests().dropFirst(before)
+        #expect(try world.skopeoDigest("team/bearer:1") == digest)
         #expect(!requests.isEmpty && requests.allSatisfy(\.authorized), "every token request carried the credentials")
         #expect(requests.contains { $0.scopes.contains("repository:team/bearer:pull,push") }, "\(requests)")
     }
@@ -118,5 +120,20 @@ import TestSupport
         let result = try Self.publish(repository: "team/anonymous", tag: "1", config: nil)
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("get a token for \(Self.registryName)"), "\(result.stderr)")
+    }
+
+    @Test func anIdentityTokenIsExchangedForAnAccessToken() throws {
+        let world = try Self.world.get()
+        let before = try world.tokenRequests().count
+        let result = try Self.publish(repository: "team/identity", tag: "1",
+                                      config: #"{"auths": {"\#(Self.registryName)": {"identitytoken": "\#(world.refreshToken)"}}}"#)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any])
+        let digest = try #require((report["manifest"] as? [String: Any])?["digest"] as? String)
+        let requests = try world.tokenRequests().dropFirst(before)
+        #expect(try world.skopeoDigest("team/identity:1") == digest)
+        #expect(!requests.isEmpty && requests.allSatisfy { $0.method == "POST" && !$0.authorized },
+                "the refresh token goes in the form, never as Basic: \(requests)")
+        #expect(requests.contains { $0.scopes.contains("repository:team/identity:pull,push") })
     }
 }

@@ -9,6 +9,9 @@ listening. Exits cleanly on SIGTERM/SIGINT.
       -> {"token": JWT, "access_token": JWT, "expires_in": 300}
       The JWT (ES256, x5c = --cert) carries iss --issuer, aud S, and every scope
       asked for, granted whole. Wrong or missing credentials: 401.
+  POST /token  (application/x-www-form-urlencoded: grant_type=refresh_token,
+      refresh_token=--refresh-token, service, scope, client_id), Docker's
+      identity-token exchange -> the same JSON; a wrong refresh token: 401.
   GET /stats -> JSON counters
 
 Each token request is appended to --log as one JSON line (method, whether an
@@ -90,6 +93,25 @@ class Handler(serving.Handler):
         self.send_body(200, json.dumps({"token": token, "access_token": token, "expires_in": 300}), "application/json")
 
 
+    def do_POST(self):
+        st = self.state
+        st.bump("requests")
+        length = int(self.headers.get("Content-Length") or 0)
+        form = urllib.parse.parse_qs(self.rfile.read(min(length, 65536)).decode(errors="replace"))
+        scopes = [s for value in form.get("scope", []) for s in value.split(" ") if s]
+        st.record({"method": "POST", "authorization": self.headers.get("Authorization") is not None, "scopes": scopes,
+                   "grant_type": form.get("grant_type", [""])[0]})
+        path = urllib.parse.urlsplit(self.path).path
+        if (path != "/token" or form.get("grant_type") != ["refresh_token"] or not st.args.refresh_token
+                or form.get("refresh_token") != [st.args.refresh_token]):
+            st.bump("refused")
+            return self.send_body(401, json.dumps({"errors": [{"code": "UNAUTHORIZED", "message": "bad refresh token"}]}),
+                                  "application/json")
+        st.bump("tokens")
+        token = st.token(form.get("service", [""])[0], scopes)
+        self.send_body(200, json.dumps({"access_token": token, "expires_in": 300}), "application/json")
+
+
 def main():
     serving.unblock_stop_signals()
     p = serving.arg_parser(__doc__)
@@ -100,6 +122,7 @@ def main():
     p.add_argument("--issuer", default="test-token-issuer")
     p.add_argument("--user", required=True)
     p.add_argument("--password", required=True)
+    p.add_argument("--refresh-token", help="the identity token POST /token accepts")
     p.add_argument("--log", help="append one JSON line per token request")
     args = p.parse_args()
     Handler.state = State(args)
