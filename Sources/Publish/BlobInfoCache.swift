@@ -36,6 +36,12 @@ struct BlobInfoCache: Sendable {
     var limit = 4096
     /// Said once for each entry or directory that could not be read or written.
     let warn: @Sendable (String) -> Void
+    private let said = SaidOnce()
+
+    init(root: String, warn: @escaping @Sendable (String) -> Void) {
+        self.root = root
+        self.warn = warn
+    }
 
     /// `$XDG_CACHE_HOME/ecr-publish`, else `~/.cache/ecr-publish`; nil without either.
     static func defaultDirectory(environment: [String: String]) -> String? {
@@ -113,7 +119,9 @@ struct BlobInfoCache: Sendable {
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: 4097), data.count <= 4096,
               let value = try? JSONDecoder().decode(T.self, from: data) else {
-            warn("ignored the blob-info cache entry \(path): it is not a valid entry (remove it, or the cache directory, to silence this)")
+            if said.first(path) {
+                warn("ignored the blob-info cache entry \(path): it is not a valid entry (remove it, or the cache directory, to silence this)")
+            }
             return nil
         }
         return value
@@ -126,7 +134,7 @@ struct BlobInfoCache: Sendable {
             encoder.outputFormatting = .sortedKeys
             try FileSystem.writeFile(path, Array(try encoder.encode(value)))
         } catch {
-            warn("could not write the blob-info cache in \(root): \(error); the next run compresses again")
+            if said.first(root) { warn("could not write the blob-info cache in \(root): \(error); the next run compresses again") }
         }
     }
 
@@ -163,4 +171,13 @@ extension BlobInfoCache {
             }
         }
     }
+}
+
+/// Remembers which warnings were given, so each is said once a run.
+private final class SaidOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: Set<String> = []
+
+    /// True the first time `key` is asked about.
+    func first(_ key: String) -> Bool { lock.withLock { keys.insert(key).inserted } }
 }
