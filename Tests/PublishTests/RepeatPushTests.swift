@@ -191,4 +191,27 @@ import TestSupport
         #expect(try PublishPushTests.skopeoDigest("team/other:1", registry: registry)
             == PublishPushTests.skopeoDigest("team/real:1", registry: registry))
     }
+
+    @Test func aReusedBlobKeepsTheRegistrysDigestAndThePushedDigestIsTheOneReported() throws {
+        let registry = try RegistryServer(tls: true)
+        let image = Paths.fixtureImage("sample-docker-oci.tar")
+        // The registry's blobs were made at another level than this run would make them.
+        _ = try Self.publish(image, repository: "team/level", tags: ["1"], cache: try TemporaryDirectory("cache-level-a").path,
+                             registry: registry, ["--compression-level", "1"])
+        let previous = try PublishPushTests.skopeoDigest("team/level:1", registry: registry)
+        let local = try PublishPushTests.localDigest(image)
+        #expect(previous != local, "level 1 and the default level give other blobs")
+
+        let output = try TemporaryDirectory("reuse-level")
+        let again = try Self.publish(image, repository: "team/level", tags: ["1", "2"], cache: try TemporaryDirectory("cache-level-b").path,
+                                     registry: registry, ["--output", output.path])
+        #expect(again.push["layersReused"] as? Int == 3, "\(again.result.stderr)")
+        let reported = try #require((try PublishPushTests.report(again.result)["manifest"] as? [String: Any])?["digest"] as? String)
+        #expect(reported == previous, "the manifest names the registry's blobs")
+        #expect(again.push["image"] as? String == "\(PublishPushTests.ecrRegistry)/team/level@\(reported)")
+        #expect(try PublishPushTests.skopeoDigest("team/level:2", registry: registry) == reported)
+        let sbom = try String(contentsOfFile: output.file("sbom.spdx.json"), encoding: .utf8)
+        #expect(sbom.contains(String(reported.dropFirst("sha256:".count))), "the SBOM names the pushed digest")
+        #expect(!sbom.contains(String(local.dropFirst("sha256:".count))))
+    }
 }
