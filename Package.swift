@@ -32,10 +32,10 @@ let package = Package(
         .target(name: "AWS", dependencies: ["HTTP", "Crypto", "StreamIO"]),
         .target(name: "Signing", dependencies: ["OCI", "Crypto", "AWS"]),
         .target(name: "Record", dependencies: ["AWS"]),
-        .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS"]),
+        .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS", "Crypto", "StreamIO"]),
         .target(name: "GitOps", dependencies: ["OCI", "StreamIO", .product(name: "Yams", package: "Yams")]),
         .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM", "Record"]),
+        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "Crypto", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM", "Record"]),
         .executableTarget(
             name: "ecr-publish",
             dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", "SBOM", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")]

@@ -19,11 +19,10 @@
 
 set -euo pipefail
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-fail() { log "error: $*"; exit 1; }
-
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
+# shellcheck source=bench/common.sh
+source "$HERE/common.sh"
 LEVELS=${LEVELS:-6 5 4}
 PAIRS=${PAIRS:-5}
 BENCH_CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/ecr-publish-bench-cache}
@@ -35,32 +34,15 @@ for l in $LEVELS; do [[ "$l" =~ ^[0-9]+$ ]] || fail "LEVELS must be integers, no
 [ -n "${LEVELS// /}" ] || fail "LEVELS is empty"
 
 # ---------------------------------------------------------------- packages
-# Install only what is missing; `apt-get update` once, only if something must be installed.
 need_pkgs=()
 command -v skopeo >/dev/null || need_pkgs+=(skopeo)
 [ -x /usr/bin/time ] || need_pkgs+=(time)
 command -v pigz >/dev/null || need_pkgs+=(pigz)          # gzip validity check of our blobs
-if [ -z "${BENCH_IMAGE:-}${BENCH_SYNTHETIC:-}" ] && [ ! -s "$BENCH_CACHE/realistic.tar" ]; then
-    command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)   # fixture build only
-    python3 -m pip --version >/dev/null 2>&1 || need_pkgs+=(python3-pip)
-fi
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-    [ "$(id -u)" = 0 ] || fail "missing packages: ${need_pkgs[*]} (run as root, or install them)"
-    log "installing: ${need_pkgs[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    apt-get install -y -qq "${need_pkgs[@]}" >&2
-fi
+mapfile -t -O "${#need_pkgs[@]}" need_pkgs < <(image_build_packages "$BENCH_CACHE/realistic.tar")
+install_missing "${need_pkgs[@]}"
 
 # ---------------------------------------------------------------- binary
-if [ -n "${ECR_PUBLISH_BIN:-}" ]; then
-    BIN=$ECR_PUBLISH_BIN
-else
-    log "swift build -c release --product ecr-publish (in $REPO)"
-    (cd "$REPO" && swift build -c release --product ecr-publish >&2)
-    BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/ecr-publish"
-fi
-[ -x "$BIN" ] || fail "not an executable: $BIN"
+release_binary
 
 # ---------------------------------------------------------------- image
 if [ -n "${BENCH_IMAGE:-}" ]; then
@@ -115,9 +97,6 @@ timed() {
     fi
     read -r T_WALL T_RSS < <(tail -n 1 "$WORK/time.$1")
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
-max() { sort -g | tail -n 1; }
 
 # ---------------------------------------------------------------- header
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)

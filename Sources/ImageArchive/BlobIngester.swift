@@ -7,7 +7,8 @@ import OCI
 /// the compressed blob, the layer's file index.
 ///
 /// - uncompressed tar → SHA-256 (diffID), parallel gzip → SHA-256 (blob digest) → spool,
-///   and the tar walk, all from the same buffers;
+///   and the tar walk, all from the same buffers; when ``reuse`` knows a blob for the diffID
+///   the member's name promises, only the SHA-256 and the walk;
 /// - gzip or zstd → SHA-256 (blob digest) and spool of the original bytes, decompression
 ///   → SHA-256 (diffID) and the tar walk;
 /// - small JSON or text → held in memory as metadata;
@@ -25,6 +26,8 @@ struct BlobIngester {
     let captureBudget: CaptureBudget
     let recordsEntries: Bool
     var visitor: (any LayerVisitor)? = nil
+    /// Blobs the destination already holds, by diffID: layers it names are not compressed.
+    var reuse: (any LayerReuse)? = nil
 
     /// Small non-JSON members (VERSION files) are kept in memory up to this size.
     private let smallFileLimit = 64 * 1024
@@ -38,7 +41,7 @@ struct BlobIngester {
             return .blob(try ingestCompressed(path: path, compression: compression, source: source, guarded: guarded))
         }
         if peek.count == 512, TarHeaderProbe.isTarHeader(peek) {
-            return .blob(try ingestTar(path: path, source: source, guarded: guarded))
+            return .blob(try ingestTar(path: path, size: size, source: source, guarded: guarded))
         }
         let looksLikeJSON = peek.first(where: { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }).map { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") } ?? false
         if (looksLikeJSON && size <= Int64(limits.maxMetadataSize)) || size <= Int64(smallFileLimit) {
@@ -68,7 +71,11 @@ struct BlobIngester {
         }
     }
 
-    private func ingestTar(path: String, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
+    private func ingestTar(path: String, size: Int64, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
+        if let reuse, let expected = expectedDiffID(path: path, size: size, reuse: reuse),
+           let known = reuse.reusableBlob(forDiffID: expected.digest) {
+            return try hashTar(path: path, source: source, guarded: guarded, expected: expected, known: known)
+        }
         let writer = try spool.makeWriter()
         let gzip = ParallelGzipWriter(pool: pool) { try writer.write($0) }
         let diffHasher = SHA256Hasher()
@@ -76,15 +83,7 @@ struct BlobIngester {
             { diffHasher.update($0) },
             { try gzip.write($0) },
         ])
-        var files: LayerFiles?
-        var layerError: ArchiveError?
-        do {
-            files = try walker(for: path).walk(tee)
-        } catch let error as ArchiveError {
-            try guarded.rethrowUpstreamFailure()
-            layerError = Self.layerDefect(error, path: path)
-        }
-        try tee.drain()
+        let (files, layerError) = try walk(tee, path: path, guarded: guarded)
         try gzip.finish()
         let diffID = diffHasher.finalize()
         let stored = writer.finalizeDigest()
@@ -94,6 +93,49 @@ struct BlobIngester {
             diffID: diffID, uncompressedSize: tee.count,
             stored: stored, storedSize: writer.size, storedCompression: .gzip,
             files: files, layerError: layerError)
+    }
+
+    /// A layer whose blob the destination already holds: hashed to check its diffID and
+    /// walked for the catalogers, never compressed or spooled.
+    private func hashTar(
+        path: String, source: any ByteSource, guarded: GuardedSource, expected: ExpectedDiffID, known: Descriptor
+    ) throws -> ScannedBlob {
+        let diffHasher = SHA256Hasher()
+        let tee = TeeSource(source, observers: [{ diffHasher.update($0) }])
+        let (files, layerError) = try walk(tee, path: path, guarded: guarded)
+        let diffID = diffHasher.finalize()
+        if diffID != expected.digest {
+            switch expected {
+            case .named(let name): throw ArchiveError.digestMismatch(path: path, expected: name, actual: diffID)
+            case .remembered(let hint): throw LayerReuseMiss(path: path, expected: hint, actual: diffID)
+            }
+        }
+        return ScannedBlob(
+            archivePath: path, kind: .tarLayer, digest: diffID, size: tee.count,
+            diffID: diffID, uncompressedSize: tee.count,
+            stored: known.digest, storedSize: known.size, storedCompression: .gzip,
+            files: files, layerError: layerError, reused: true)
+    }
+
+    /// The tar walk over `tee`, read to its end whatever the walk thinks of it.
+    private func walk(_ tee: TeeSource, path: String, guarded: GuardedSource) throws -> (LayerFiles?, ArchiveError?) {
+        var files: LayerFiles?
+        var layerError: ArchiveError?
+        do {
+            files = try walker(for: path).walk(tee)
+        } catch let error as ArchiveError {
+            try guarded.rethrowUpstreamFailure()
+            layerError = Self.layerDefect(error, path: path)
+        }
+        try tee.drain()
+        return (files, layerError)
+    }
+
+    /// What a tar member's diffID should be, known before reading it: from its name, else
+    /// from what `reuse` remembers of it.
+    private func expectedDiffID(path: String, size: Int64, reuse: any LayerReuse) -> ExpectedDiffID? {
+        if let named = MemberName.digest(path) { return .named(named) }
+        return reuse.expectedDiffID(path: path, size: size).map(ExpectedDiffID.remembered)
     }
 
     /// gzip (`1f 8b 08`) or zstd (`28 b5 2f fd`) by their magic numbers.

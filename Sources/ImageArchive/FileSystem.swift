@@ -49,6 +49,12 @@ public enum FileSystem {
         return lstat(path, &info) == 0
     }
 
+    /// Whether `path` is a regular file (following symlinks): one that can be read again.
+    public static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// Writes a small file atomically (temporary name, then rename).
     public static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
         let temporary = path + ".tmp-\(getpid())"

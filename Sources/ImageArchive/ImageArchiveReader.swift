@@ -19,6 +19,9 @@ public struct ArchiveReadOptions: Sendable {
     /// Streams chosen files of every layer during the pass (the SBOM's catalogers); its
     /// findings land in each layer's ``LayerFiles/findings``.
     public var visitor: (any LayerVisitor)?
+    /// Blobs the destination already holds: layers whose diffID is known before they are
+    /// read and whose blob is there are only hashed, not compressed.
+    public var reuse: (any LayerReuse)?
 
     public init() {}
 }
@@ -50,7 +53,7 @@ public enum ImageArchiveReader {
         let ingester = BlobIngester(
             spool: spool, pool: pool, limits: options.limits, capture: options.capture,
             captureBudget: CaptureBudget(bytes: options.limits.maxCapturedBytes), recordsEntries: options.recordsEntries,
-            visitor: options.visitor)
+            visitor: options.visitor, reuse: options.reuse)
         let scanner = ArchiveScanner(label: path, limits: options.limits, ingester: ingester)
         let contents = try mapCompression(path: path) { try scanner.scan(source) }
         let resolver = ImageResolver(

@@ -18,6 +18,9 @@ public struct PreparedLayer: Sendable {
         case compressed
         /// It was already compressed and is published byte for byte.
         case kept
+        /// It was an uncompressed tar whose gzip blob the destination already held: only
+        /// hashed (its diffID checked), never compressed; the image names that blob.
+        case reused
     }
 
     /// The member of the tarball it came from.

@@ -26,4 +26,6 @@ struct ScannedBlob: Sendable {
     var files: LayerFiles?
     /// Why the blob cannot serve as a layer, if it cannot.
     var layerError: ArchiveError?
+    /// An uncompressed tar only hashed: `stored` is a blob the destination already holds.
+    var reused = false
 }

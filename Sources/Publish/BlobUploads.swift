@@ -17,6 +17,8 @@ actor BlobUploads {
     /// Told one line per blob done (`uploaded …`, `exists …`).
     let progress: (@Sendable (String) -> Void)?
     private var attempts: [Digest: Task<Bool, any Error>] = [:]
+    /// Blobs known to be there without asking (``markPresent(_:)``).
+    private var known: Set<Digest> = []
 
     init(destination: any ImageDestination, deleteAfterUpload: Bool, progress: (@Sendable (String) -> Void)? = nil) {
         self.destination = destination
@@ -27,6 +29,11 @@ actor BlobUploads {
     /// Makes sure the destination has the blob; true when this run wrote it, false when it
     /// was there already.
     func ensure(_ descriptor: Descriptor, content: BlobContent) async throws -> Bool {
+        if known.remove(descriptor.digest) != nil {
+            progress?("exists    \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size))")
+            attempts[descriptor.digest] = Task { false }
+            return false
+        }
         let task = attempts[descriptor.digest] ?? Task { [destination, progress] in
             let clock = ContinuousClock()
             let started = clock.now
@@ -48,6 +55,12 @@ actor BlobUploads {
             attempts[descriptor.digest] = nil
             throw error
         }
+    }
+
+    /// Records blobs the destination is known to hold (the pass checked them), so they are
+    /// not asked about again.
+    func markPresent(_ digests: Set<Digest>) {
+        known.formUnion(digests.filter { attempts[$0] == nil })
     }
 
     /// Uploads each announced blob, at most `jobs` at a time, until the stream ends. Failures

@@ -3,6 +3,7 @@ import Compression
 import Foundation
 import ImageArchive
 import OCI
+import Registry
 import StreamIO
 
 /// The publish step, top to bottom. Each stage is one call into the module that owns it.
@@ -29,13 +30,30 @@ public struct Pipeline: Sendable {
         var registry: RegistryConnection?
         var repositoryStep: RepositoryProvisioner.Outcome?
         var recordTargets: RecordTargets?
+        var reuse: LayerReuseRegistry?
         if !options.destination.noPush {
-            let context = try options.aws.context()
-            // Record: sinks named in full (the account from STS) before anything is pushed.
-            if let record = options.record { recordTargets = try await RecordTargets(resolving: record, context: context) }
-            repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
-                .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
-            registry = try await RegistryConnection.open(options: options, context: context)
+            var environment = ProcessInfo.processInfo.environment
+            if let other = options.destination.registry, !ECRAuthorizer.isECRRegistry(other) {
+                // Another registry: Docker's credentials, no ECR repository step; AWS only for a record.
+                if options.repository.create {
+                    warn("--create-repository and the repository settings apply to ECR only; \(other) is not ECR, so they are not applied")
+                }
+                if let record = options.record {
+                    recordTargets = try await RecordTargets(resolving: record, context: try options.aws.context())
+                }
+                registry = try await RegistryConnection.open(options: options, registry: other, environment: environment)
+            } else {
+                let context = try options.aws.context()
+                environment = context.environment.variables
+                // Record: sinks named in full (the account from STS) before anything is pushed.
+                if let record = options.record { recordTargets = try await RecordTargets(resolving: record, context: context) }
+                repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
+                    .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
+                registry = try await RegistryConnection.open(options: options, context: context)
+            }
+            if let registry, options.destination.reusesLayers {
+                reuse = await LayerReuseRegistry.prepare(options: options, client: registry.client, environment: environment, warn: warn)
+            }
         }
 
         let work = try Self.workDirectory(output: options.destination.outputDirectory)
@@ -54,7 +72,7 @@ public struct Pipeline: Sendable {
         let loaded: LoadedArchive
         let spool: BlobSpool
         do {
-            (loaded, spool) = try await read(spoolDirectory: work + "/blobs", onCommit: onCommit)
+            (loaded, spool) = try await read(spoolDirectory: work + "/blobs", onCommit: onCommit, reuse: reuse)
             announce.finish()
         } catch {
             announce.finish()
@@ -63,11 +81,13 @@ public struct Pipeline: Sendable {
             throw error
         }
         let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.destination.jobs)
+        if let reuse { await uploads?.markPresent(reuse.confirmed) }
 
         var push: PushResult?
         if let registry {
             let outcome = try await writer.writeImage(to: registry.client.repository(options.repository.name), uploads: uploads)
             await early.value
+            reuse?.cache?.record(loaded.artifact, registry: registry.client.host, repository: options.repository.name)
             var policy = options.tags.policy
             policy.mutability = repositoryStep?.tagMutability ?? .mutable
             policy.exclusions = repositoryStep?.mutabilityExclusions ?? []
@@ -78,12 +98,14 @@ public struct Pipeline: Sendable {
             ).publish(options.tags.names, top: top, bytes: bytes)
             push = PushResult(
                 registry: registry.imageRegistry, endpoint: registry.client.host, repository: options.repository.name,
-                digest: loaded.artifact.descriptor.digest, outcome: outcome, tags: tags, repositoryStep: repositoryStep,
-                seconds: (clock.now - started).seconds)
+                artifact: loaded.artifact, outcome: outcome, mounted: reuse?.mounted ?? 0, tags: tags,
+                repositoryStep: repositoryStep, seconds: (clock.now - started).seconds)
         }
         var layoutPath: String?
         if let output = options.destination.outputDirectory {
             // After the push: finishing the layout drops spooled blobs the image does not use.
+            // Reused layers were not compressed: their blobs come from the registry.
+            try await reuse?.fetchReused(loaded.artifact, into: spool)
             let layout = OCILayout(root: work, spool: spool)
             _ = try await writer.write(to: layout, tags: [Self.refName(options: options, loaded: loaded)])
             try layout.finish()
@@ -151,10 +173,27 @@ public struct Pipeline: Sendable {
         return path
     }
 
+    /// Told warnings the run survives (the CLI writes them to standard error).
+    private var warn: @Sendable (String) -> Void {
+        { [progress] message in progress?("warning   " + message) }
+    }
+
     /// The one pass over the tarball: every blob spooled under `spoolDirectory`, every
-    /// digest computed and checked.
+    /// digest computed and checked; layers whose blob the registry holds (`reuse`) only
+    /// hashed. A classic member remembered wrongly makes the pass run again, compressing.
     func read(
-        spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)? = nil
+        spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)? = nil, reuse: (any LayerReuse)? = nil
+    ) async throws -> (LoadedArchive, BlobSpool) {
+        do {
+            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: reuse)
+        } catch let miss as LayerReuseMiss {
+            warn("\(miss); reading the tarball again and compressing every layer")
+            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: nil)
+        }
+    }
+
+    private func readOnce(
+        spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)?, reuse: (any LayerReuse)?
     ) async throws -> (LoadedArchive, BlobSpool) {
         let options = self.options
         return try await Blocking.run {
@@ -171,6 +210,7 @@ public struct Pipeline: Sendable {
             // keep memory independent of the number of files.
             readOptions.recordsEntries = false
             readOptions.visitor = options.sbom?.visitor  // SBOM: its catalogers read during the pass
+            readOptions.reuse = reuse
             let loaded = try ImageArchiveReader.read(path: options.input.imagePath, options: readOptions, spool: spool, pool: pool)
             return (loaded, spool)
         }

@@ -1,3 +1,4 @@
+import ImageArchive
 import OCI
 
 /// The destination stage of the report: where the image went and what it cost.
@@ -27,16 +28,27 @@ public struct PushResult: Codable, Sendable {
     /// Blobs the registry already had.
     public var blobsSkipped: Int
     public var bytesSkipped: Int64
+    /// Distinct layers gzip-compressed by this run.
+    public var layersCompressed: Int
+    /// Distinct layers only hashed: their blob was in the registry (or mounted into it).
+    public var layersReused: Int
+    /// Blobs mounted from another repository of the registry instead of uploaded.
+    public var blobsMounted: Int
     public var seconds: Double
     /// The repository step before the push.
     public var repositoryStep: RepositoryProvisioner.Outcome?
 
-    init(registry: String, endpoint: String, repository: String, digest: Digest, outcome: ArtifactWriter.Outcome,
-         tags: [Tag], repositoryStep: RepositoryProvisioner.Outcome?, seconds: Double) {
+    init(registry: String, endpoint: String, repository: String, artifact: PreparedArtifact, outcome: ArtifactWriter.Outcome,
+         mounted: Int, tags: [Tag], repositoryStep: RepositoryProvisioner.Outcome?, seconds: Double) {
         self.registry = registry
         self.endpoint = endpoint
         self.repository = repository
-        image = "\(registry)/\(repository)@\(digest)"
+        image = "\(registry)/\(repository)@\(artifact.descriptor.digest)"
+        var actions: [Digest: PreparedLayer.Action] = [:]
+        for layer in artifact.images.flatMap(\.layers) { actions[layer.descriptor.digest] = layer.action }
+        layersCompressed = actions.values.filter { $0 == .compressed }.count
+        layersReused = actions.values.filter { $0 == .reused }.count
+        blobsMounted = mounted
         self.tags = tags
         blobsUploaded = outcome.blobsWritten
         bytesUploaded = outcome.bytesWritten

@@ -12,6 +12,27 @@ struct RegistryConnection: Sendable {
     /// endpoint the traffic goes to.
     let imageRegistry: String
 
+    /// A registry that is not ECR (`--registry` names another host): credentials from the
+    /// Docker config file or its credential helper, as the registry's challenge asks (Basic
+    /// or a Bearer token), or none; no AWS call at all.
+    static func open(options: PublishOptions, registry name: String, environment: [String: String]) async throws -> RegistryConnection {
+        guard let endpoint = options.destination.registryEndpoint ?? URL(string: "https://\(name)") else {
+            throw PublishError.invalidOption("--registry '\(name)' is not a host name")
+        }
+        let http = RetryingHTTPClient(wrapping: CurlHTTPClient(configuration: options.aws.httpConfiguration(), environment: environment))
+        let credentials = try await DockerConfig.load(environment: environment)?.credentials(for: name, environment: environment)
+        return try await connect(
+            RegistryClient(endpoint: endpoint, http: http, authorizer: ChallengeAuthorizer(registry: name, credentials: credentials, http: http)),
+            imageRegistry: name, options: options)
+    }
+
+    private static func connect(_ client: RegistryClient, imageRegistry: String, options: PublishOptions) async throws -> RegistryConnection {
+        var client = client
+        if let chunkSize = options.destination.chunkSize { client.chunkSize = chunkSize }
+        try await client.checkAPI()
+        return RegistryConnection(client: client, imageRegistry: imageRegistry)
+    }
+
     static func open(options: PublishOptions, context: AWSContext) async throws -> RegistryConnection {
         let authorizer = ECRAuthorizer(ecr: try context.ecr())
         let proxyEndpoint = try await authorizer.endpoint()
@@ -21,9 +42,8 @@ struct RegistryConnection: Sendable {
         let endpoint = options.destination.registryEndpoint ?? tokenRegistry
         let http = RetryingHTTPClient(wrapping: CurlHTTPClient(
             configuration: options.aws.httpConfiguration(), environment: context.environment.variables))
-        var client = RegistryClient(endpoint: endpoint, http: http, authorizer: authorizer)
-        if let chunkSize = options.destination.chunkSize { client.chunkSize = chunkSize }
-        try await client.checkAPI()
-        return RegistryConnection(client: client, imageRegistry: options.destination.registry ?? tokenHost)
+        return try await connect(
+            RegistryClient(endpoint: endpoint, http: http, authorizer: authorizer),
+            imageRegistry: options.destination.registry ?? tokenHost, options: options)
     }
 }

@@ -31,7 +31,9 @@ public enum TextReporter {
                 }
             }
             if push.tags.isEmpty { lines.append("tag       none given: the image is reachable by digest only") }
-            lines.append("blobs     \(push.blobsUploaded) uploaded (\(formatBytes(push.bytesUploaded))), \(push.blobsSkipped) already there (\(formatBytes(push.bytesSkipped))) in \(String(format: "%.1f", push.seconds)) s")
+            lines.append("blobs     \(push.blobsUploaded) uploaded (\(formatBytes(push.bytesUploaded))), \(push.blobsSkipped) already there (\(formatBytes(push.bytesSkipped)))"
+                + (push.blobsMounted > 0 ? ", \(push.blobsMounted) mounted" : "") + " in \(String(format: "%.1f", push.seconds)) s")
+            lines.append("layers    \(push.layersCompressed) compressed, \(push.layersReused) reused from the registry")
         } else if !report.tags.isEmpty {
             lines.append("tags      \(report.tags.joined(separator: ", "))")
         }

@@ -12,7 +12,12 @@ public actor ECRAuthorizer: RegistryAuthorizer {
 
     public init(ecr: ECRClient) { self.ecr = ecr }
 
-    public func authorization(refresh: Bool) async throws -> String {
+    public func authorization() async throws -> String? { try await token(refresh: false) }
+
+    /// ECR's 401 means the token expired or was revoked: a fresh one.
+    public func authorization(answering challenge: String?) async throws -> String? { try await token(refresh: true) }
+
+    private func token(refresh: Bool) async throws -> String {
         if !refresh, let cached, Date() < cached.renewAfter { return cached.header }
         let data = try await ecr.getAuthorizationToken()
         let expires = data.expiresAt.map { Date(timeIntervalSince1970: $0) } ?? Date().addingTimeInterval(12 * 3600)
@@ -25,7 +30,19 @@ public actor ECRAuthorizer: RegistryAuthorizer {
     /// The token's registry endpoint, fetching a token when none is cached.
     public func endpoint() async throws -> String {
         if let proxyEndpoint { return proxyEndpoint }
-        _ = try await authorization(refresh: false)
+        _ = try await token(refresh: false)
         return proxyEndpoint ?? ""
+    }
+}
+
+extension ECRAuthorizer {
+    /// Whether `host` is an ECR private registry (`<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`),
+    /// whose credentials come from GetAuthorizationToken.
+    public static func isECRRegistry(_ host: String) -> Bool {
+        let labels = host.lowercased().split(separator: ":").first.map { $0.split(separator: ".", omittingEmptySubsequences: false) } ?? []
+        guard labels.count >= 6, labels[0].count == 12, labels[0].allSatisfy(\.isNumber), labels[1] == "dkr",
+              labels[2] == "ecr" || labels[2] == "ecr-fips" else { return false }
+        let rest = labels[4...].joined(separator: ".")
+        return rest == "amazonaws.com" || rest == "amazonaws.com.cn"
     }
 }

@@ -1,14 +1,20 @@
 import Foundation
 
-/// Supplies the `Authorization` header a registry takes. Sent up front on every request
-/// (ECR answers no Bearer challenge; waiting for a 401 mid-upload wastes the upload).
+/// Supplies the `Authorization` header a registry takes, to the registry's own origin only.
+///
+/// ECR's credentials go up front on every request (ECR answers no Bearer challenge; waiting
+/// for a 401 mid-upload wastes the upload); other registries say what they want in the
+/// `WWW-Authenticate` challenge of a 401 (Basic, or a Bearer token from a token service).
 public protocol RegistryAuthorizer: Sendable {
-    /// The header value; `refresh` asks for new credentials after the registry refused the
-    /// current ones.
-    func authorization(refresh: Bool) async throws -> String
+    /// The header for a request before the registry has refused anything (nil: none yet).
+    func authorization() async throws -> String?
+
+    /// The header to send again after the registry answered 401 with `challenge` (its
+    /// `WWW-Authenticate` header): fresh credentials, or nil when there are none to offer.
+    func authorization(answering challenge: String?) async throws -> String?
 }
 
-/// Fixed Basic credentials (a registry user and password).
+/// Fixed Basic credentials (a registry user and password), sent up front.
 public struct BasicAuthorizer: RegistryAuthorizer {
     private let header: String
 
@@ -16,5 +22,6 @@ public struct BasicAuthorizer: RegistryAuthorizer {
         header = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
     }
 
-    public func authorization(refresh: Bool) async throws -> String { header }
+    public func authorization() async throws -> String? { header }
+    public func authorization(answering challenge: String?) async throws -> String? { header }
 }

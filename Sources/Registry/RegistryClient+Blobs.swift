@@ -92,3 +92,29 @@ extension RegistryClient {
         }
     }
 }
+
+extension RegistryClient {
+    /// Asks the registry to link a blob of `source` into `repository` without uploading it
+    /// (`POST /v2/<name>/blobs/uploads/?mount=<digest>&from=<source>`). True when it did
+    /// (201); false when it answered with an upload session instead (202: mounting is off,
+    /// as by default on ECR, or the source lacks the blob), which is cancelled.
+    public func mountBlob(_ digest: Digest, from source: String, into repository: String) async throws -> Bool {
+        let operation = "mount blob \(digest) from \(source) into \(repository)"
+        let query = "mount=\(digest)&from=\(source.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? source)"
+        var post = HTTPRequest(method: "POST", url: url("/v2/\(repository)/blobs/uploads/?\(query)"))
+        post.headers.set("Content-Length", "0")
+        let answer = try await send(post, operation: operation)
+        switch answer.status {
+        case 201:
+            return true
+        case 202:
+            // A fresh session nobody will use: cancel it (best effort; it expires anyway).
+            if let location = try? resolve(location: answer.headers["Location"], operation: operation) {
+                _ = try? await send(HTTPRequest(method: "DELETE", url: location), operation: operation)
+            }
+            return false
+        default:
+            throw failure(answer, operation: operation)
+        }
+    }
+}

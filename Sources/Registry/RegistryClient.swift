@@ -38,14 +38,20 @@ public struct RegistryClient: Sendable {
 
     /// Sends `request` with credentials (when it goes to the registry's origin), once more
     /// with fresh ones after a 401; a 401 or 403 after that is ``RegistryError/unauthorized``.
-    func send(_ request: HTTPRequest, operation: String) async throws -> HTTPResponse {
+    ///
+    /// With `sink`, a successful answer's body goes there instead of memory.
+    func send(_ request: HTTPRequest, operation: String, sink: (any ResponseBodySink)? = nil) async throws -> HTTPResponse {
         var request = request
         let authorized = isSameOrigin(request.url)
-        if authorized { request.headers.set("Authorization", try await authorizer.authorization(refresh: false)) }
-        var response = try await http.execute(request)
-        if response.status == 401, authorized {
-            request.headers.set("Authorization", try await authorizer.authorization(refresh: true))
-            response = try await http.execute(request)
+        let execute = { [http] (request: HTTPRequest) async throws -> HTTPResponse in
+            if let sink { return try await http.execute(request, streamingTo: sink) }
+            return try await http.execute(request)
+        }
+        if authorized, let header = try await authorizer.authorization() { request.headers.set("Authorization", header) }
+        var response = try await execute(request)
+        if response.status == 401, authorized, let header = try await authorizer.authorization(answering: response.headers["WWW-Authenticate"]) {
+            request.headers.set("Authorization", header)
+            response = try await execute(request)
         }
         if response.status == 401 || response.status == 403 {
             let (code, message) = RegistryErrorBody.summary(of: response.body)

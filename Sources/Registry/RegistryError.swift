@@ -13,13 +13,16 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
     case tagImmutable(registry: String, repository: String, tag: String, detail: String)
     /// A redirect or upload location points somewhere we will not go.
     case invalidLocation(registry: String, detail: String)
+    /// The credentials for a registry that is not ECR could not be had (Docker config file,
+    /// credential helper, token service).
+    case credentials(registry: String, detail: String)
 
     public var description: String {
         switch self {
         case .unauthorized(let registry, let operation, let status, let detail):
             let what = status == 403 ? "refused the permission to" : "refused the credentials to"
             return "\(registry) \(what) \(operation) (HTTP \(status))\(detail.isEmpty ? "" : ": \(detail)"). "
-                + "Check that the AWS credentials allow ecr:GetAuthorizationToken and the push actions on the repository."
+                + "Check the credentials: for ECR, that the AWS credentials allow ecr:GetAuthorizationToken and the push actions on the repository; for another registry, its entry in the Docker config file or credential helper."
         case .unexpectedAnswer(let registry, let operation, let status, let code, let detail):
             return "\(registry): \(operation) failed with HTTP \(status)\(code.map { " \($0)" } ?? "")\(detail.isEmpty ? "" : ": \(detail)")"
         case .digestMismatch(let registry, let digest, let detail):
@@ -28,13 +31,17 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
             return "\(registry)/\(repository): the tag \(tag) exists and the repository does not allow overwriting it\(detail.isEmpty ? "" : " (\(detail))")"
         case .invalidLocation(let registry, let detail):
             return "\(registry): \(detail)"
+        case .credentials(let registry, let detail):
+            return "no credentials for \(registry): \(detail). Log in with `docker login`, or fix the Docker config file."
         }
     }
 
     /// A refusal of the credentials or permissions: exit status 4.
     public var isAuthenticationFailure: Bool {
-        if case .unauthorized = self { return true }
-        return false
+        switch self {
+        case .unauthorized, .credentials: return true
+        default: return false
+        }
     }
 }
 

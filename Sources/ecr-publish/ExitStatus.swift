@@ -52,7 +52,7 @@ enum ExitStatus: Int32 {
         case is HTTPError: self = .network
         case let error as RegistryError:
             switch error {
-            case .unauthorized: self = .authentication
+            case .unauthorized, .credentials: self = .authentication
             case .tagImmutable: self = .policy
             case .unexpectedAnswer, .digestMismatch, .invalidLocation: self = .network
             }

@@ -272,3 +272,81 @@ extension PublishPushTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == ["marks"], "the spool is removed at the end")
     }
 }
+
+/// A registry that is not ECR (`--registry` names another host): credentials from Docker's
+/// config file or its credential helper, no AWS call (no AWS variables are set at all).
+extension PublishPushTests {
+    static let otherRegistry = "registry.example.test"
+
+    /// `publish` to `registry` under the name ``otherRegistry``, with HOME (and its
+    /// `.docker/config.json`) from `home` and `PATH` starting with `path`.
+    static func pushElsewhere(_ registry: RegistryServer, home: TemporaryDirectory, path: String? = nil, _ extra: [String] = []) throws -> ToolResult {
+        var environment = AWSTestEnvironment.clean(home: home.path)
+        environment["DOCKER_CONFIG"] = nil
+        if let path { environment["PATH"] = path + ":" + (environment["PATH"] ?? "/usr/bin:/bin") }
+        let result = try Tool.run(Paths.executable, [
+            "publish", Paths.fixtureImage("sample-docker-oci.tar"), "--repository", "team/elsewhere", "--registry", otherRegistry,
+            "--registry-endpoint", registry.baseURL, "--ca-file", registry.caFile, "--tag", "1", "--json",
+        ] + extra, environment: environment, replacingEnvironment: true)
+        SecretScan.check(result, against: [registry.password, Data("\(registry.username):\(registry.password)".utf8).base64EncodedString()])
+        return result
+    }
+
+    static func writeDockerConfig(_ home: TemporaryDirectory, _ json: String) throws {
+        try FileManager.default.createDirectory(atPath: home.file(".docker"), withIntermediateDirectories: true)
+        try json.write(toFile: home.file(".docker/config.json"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func anotherRegistryTakesTheDockerConfigsCredentials() throws {
+        let registry = try RegistryServer(tls: true, password: "not-an-ecr-token")
+        let home = try TemporaryDirectory("docker-home")
+        let auth = Data("\(registry.username):\(registry.password)".utf8).base64EncodedString()
+        try Self.writeDockerConfig(home, #"{"auths": {"https://\#(Self.otherRegistry)/v1/": {"auth": "\#(auth)"}}}"#)
+        let result = try Self.pushElsewhere(registry, home: home)
+        #expect(result.status == 0, "\(result.stderr)")
+        let push = try #require(try Self.report(result)["push"] as? [String: Any])
+        let expected = try Self.localDigest(Paths.fixtureImage("sample-docker-oci.tar"))
+        #expect(push["image"] as? String == "\(Self.otherRegistry)/team/elsewhere@\(expected)")
+        #expect(try Self.skopeoDigest("team/elsewhere:1", registry: registry) == expected)
+    }
+
+    @Test func anotherRegistryTakesACredentialHelpersAnswer() throws {
+        let registry = try RegistryServer(tls: true, password: "helper-secret")
+        let home = try TemporaryDirectory("docker-helper-home")
+        let bin = try TemporaryDirectory("docker-helper-bin")
+        // The helper records what it was asked and answers only for that server.
+        let helper = bin.file("docker-credential-testing")
+        try """
+            #!/bin/sh
+            [ "$1" = get ] || exit 2
+            server=$(cat)
+            printf '%s' "$server" > "\(bin.file("asked"))"
+            if [ "$server" = "\(Self.otherRegistry)" ]; then
+              printf '{"ServerURL":"%s","Username":"\(registry.username)","Secret":"\(registry.password)"}' "$server"
+            else
+              echo "credentials not found in native keychain"; exit 1
+            fi
+            """.write(toFile: helper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper)
+        try Self.writeDockerConfig(home, #"{"auths": {}, "credHelpers": {"\#(Self.otherRegistry)": "testing"}}"#)
+        let result = try Self.pushElsewhere(registry, home: home, path: bin.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOfFile: bin.file("asked"), encoding: .utf8) == Self.otherRegistry)
+        #expect(try Self.skopeoDigest("team/elsewhere:1", registry: registry) == Self.localDigest(Paths.fixtureImage("sample-docker-oci.tar")))
+
+        // A helper that prints something else is an authentication failure that says which.
+        try "#!/bin/sh\necho 'this is not json'\n".write(toFile: helper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper)
+        let broken = try Self.pushElsewhere(registry, home: home, path: bin.path)
+        #expect(broken.status == 4, "\(broken.stderr)")
+        #expect(broken.stderr.contains("docker-credential-testing get printed no"), "\(broken.stderr)")
+    }
+
+    @Test func anotherRegistryWithoutCredentialsIsAnAuthenticationFailure() throws {
+        let registry = try RegistryServer(tls: true, password: "unknown-to-the-tool")
+        let home = try TemporaryDirectory("docker-empty-home")
+        let result = try Self.pushElsewhere(registry, home: home)
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("refused the credentials"), "\(result.stderr)")
+    }
+}

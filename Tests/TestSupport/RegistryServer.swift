@@ -11,9 +11,11 @@ public final class RegistryServer: @unchecked Sendable {
     public let username = "AWS"
     public let password: String
 
-    /// - Parameter password: the one the registry accepts; the default is moto's token for
-    ///   account 123456789012, another one makes the registry refuse moto's token.
-    public init(tls: Bool = true, password: String = "123456789012-auth-token") throws {
+    /// - Parameters:
+    ///   - password: the one the registry accepts; the default is moto's token for account
+    ///     123456789012, another one makes the registry refuse moto's token.
+    ///   - accessLog: log every request (`level: info`), read back with ``requests``.
+    public init(tls: Bool = true, password: String = "123456789012-auth-token", accessLog: Bool = false) throws {
         self.password = password
         directory = try TemporaryDirectory("registry")
         usesTLS = tls
@@ -31,7 +33,7 @@ public final class RegistryServer: @unchecked Sendable {
         let tlsLine = tls ? "\n  tls: {certificate: \(root)/cert.pem, key: \(root)/key.pem}" : ""
         let config = """
             version: 0.1
-            log: {level: warn}
+            log: {level: \(accessLog ? "info" : "warn")}
             storage:
               filesystem: {rootdirectory: \(root)/data}
               delete: {enabled: true}
@@ -45,6 +47,26 @@ public final class RegistryServer: @unchecked Sendable {
     }
 
     public var port: Int { server.port }
+
+    /// Every request the registry's access log shows so far (with `accessLog`), in order:
+    /// method and URI as distribution logs them.
+    public var requests: [(method: String, uri: String)] {
+        server.log.split(separator: "\n").compactMap { line in
+            guard line.contains("response completed"),
+                  let method = Self.field("http.request.method", in: line), let uri = Self.field("http.request.uri", in: line) else { return nil }
+            return (method, uri)
+        }
+    }
+
+    private static func field(_ name: String, in line: Substring) -> String? {
+        guard let start = line.range(of: " \(name)=") else { return nil }
+        var rest = line[start.upperBound...]
+        if rest.hasPrefix("\"") {
+            rest = rest.dropFirst()
+            return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+        }
+        return String(rest.prefix { $0 != " " })
+    }
     public var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
     /// The self-signed certificate to trust.
     public var caFile: String { directory.path + "/cert.pem" }

@@ -16,6 +16,12 @@ public struct DestinationStage: Sendable {
     public var jobs = 4
     /// PATCH part size for large blobs (default: the registry client's, 8 MiB).
     public var chunkSize: Int64?
+    /// Skip compressing layers whose blob the registry already holds (`--no-reuse` turns it
+    /// off): found through the repository's previous image and the blob-info cache.
+    public var reusesLayers = true
+    /// The blob-info cache (`--cache-dir`; default `$XDG_CACHE_HOME/ecr-publish` or
+    /// `~/.cache/ecr-publish`).
+    public var cacheDirectory: String?
 
     public init() {}
 

@@ -21,6 +21,14 @@ struct PushOptions: ParsableArguments {
         "Blobs larger than this go up in parts of this size, in MiB (5-100; ECR refuses parts under 5 MiB).", valueName: "MiB"))
     var chunkSize: Int?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Blob-info cache: which blob each layer became, per registry and repository, so a repeat push compresses nothing the registry has (default: $XDG_CACHE_HOME/ecr-publish or ~/.cache/ecr-publish).",
+        valueName: "dir"))
+    var cacheDir: String?
+
+    @Flag(name: .long, help: "Compress every layer: consult neither the blob-info cache nor the repository's previous image.")
+    var noReuse = false
+
     func validate() throws {
         if let registryEndpoint, URL(string: registryEndpoint) == nil {
             throw ValidationError("--registry-endpoint takes an http(s) URL, not '\(registryEndpoint)'")
@@ -33,5 +41,7 @@ struct PushOptions: ParsableArguments {
         destination.registryEndpoint = registryEndpoint.flatMap { URL(string: $0) }
         destination.jobs = jobs
         destination.chunkSize = chunkSize.map { Int64($0) << 20 }
+        destination.cacheDirectory = cacheDir
+        destination.reusesLayers = !noReuse
     }
 }
