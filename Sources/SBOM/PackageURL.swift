@@ -46,7 +46,7 @@ public struct PackageURL: Sendable, Equatable, CustomStringConvertible {
         default:
             break
         }
-        self.init(type: package.ecosystem.purlType, namespace: namespace, name: name, version: package.version,
+        self.init(type: package.ecosystem.purlType, namespace: namespace, name: name, version: package.purlVersion ?? package.version,
                   qualifiers: qualifiers, subpath: subpath)
     }
 
