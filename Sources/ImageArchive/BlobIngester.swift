@@ -25,6 +25,7 @@ struct BlobIngester {
     let captureBudget: CaptureBudget
     let recordsEntries: Bool
     var visitor: (any LayerVisitor)? = nil
+    var compressesLayers = true
 
     /// Small non-JSON members (VERSION files) are kept in memory up to this size.
     private let smallFileLimit = 64 * 1024
@@ -68,14 +69,14 @@ struct BlobIngester {
         }
     }
 
+    /// Hashes, walks and (unless `compressesLayers` is off) compresses an uncompressed tar layer.
     private func ingestTar(path: String, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
-        let writer = try spool.makeWriter()
-        let gzip = ParallelGzipWriter(pool: pool) { try writer.write($0) }
+        let writer = compressesLayers ? try spool.makeWriter() : nil
+        let gzip = writer.map { writer in ParallelGzipWriter(pool: pool) { try writer.write($0) } }
         let diffHasher = SHA256Hasher()
-        let tee = TeeSource(source, observers: [
-            { diffHasher.update($0) },
-            { try gzip.write($0) },
-        ])
+        var observers: [(UnsafeRawBufferPointer) throws -> Void] = [{ diffHasher.update($0) }]
+        if let gzip { observers.append { try gzip.write($0) } }
+        let tee = TeeSource(source, observers: observers)
         var files: LayerFiles?
         var layerError: ArchiveError?
         do {
@@ -85,8 +86,13 @@ struct BlobIngester {
             layerError = Self.layerDefect(error, path: path)
         }
         try tee.drain()
-        try gzip.finish()
+        try gzip?.finish()
         let diffID = diffHasher.finalize()
+        guard let writer else {
+            return ScannedBlob(
+                archivePath: path, kind: .tarLayer, digest: diffID, size: tee.count, diffID: diffID, uncompressedSize: tee.count,
+                stored: diffID, storedSize: tee.count, storedCompression: .uncompressed, files: files, layerError: layerError)
+        }
         let stored = writer.finalizeDigest()
         try writer.commit(as: stored)
         return ScannedBlob(

@@ -24,6 +24,7 @@ struct CycloneDXDocument: Encodable {
         var supplier: OrganizationalEntity?
         var name: String
         var version: String?
+        var description: String?
         var licenses: [LicenseChoice]?
         var purl: String?
         var externalReferences: [ExternalReference]?
@@ -31,7 +32,7 @@ struct CycloneDXDocument: Encodable {
 
         enum CodingKeys: String, CodingKey {
             case bomRef = "bom-ref"
-            case type, supplier, name, version, licenses, purl, externalReferences, properties
+            case type, supplier, name, version, description, licenses, purl, externalReferences, properties
         }
     }
 

@@ -15,11 +15,11 @@ public struct SPDXEncoder: Sendable {
         var extracted: [String: SPDXDocument.ExtractedLicense] = [:]
         let entries = PackageEntry.entries(of: catalog)
         packages.append(SPDXDocument.Package(
-            SPDXID: rootID, name: subject.name, versionInfo: subject.manifestDigest.description,
+            SPDXID: rootID, name: subject.name, versionInfo: subject.identity.digest.description,
             supplier: subject.supplier.map(Self.format) ?? "NOASSERTION",
             licenseDeclared: "NOASSERTION",
             externalRefs: [.init(referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: subject.purl.description)],
-            primaryPackagePurpose: "CONTAINER"))
+            primaryPackagePurpose: "CONTAINER", comment: subject.identity.note))
         for entry in entries {
             let package = entry.package
             var licenseDeclared = "NOASSERTION"
@@ -45,9 +45,9 @@ public struct SPDXEncoder: Sendable {
             }
         }
         let document = SPDXDocument(
-            name: subject.name + "@" + subject.manifestDigest.description,
+            name: subject.name + "@" + subject.identity.digest.description,
             documentNamespace: "https://ecr-publish.invalid/spdx/" + PackageURL.encode(subject.name, keeping: "/")
-                + "/" + subject.manifestDigest.hex,
+                + "/" + subject.identity.digest.hex,
             creationInfo: .init(created: info.created, creators: ["Tool: " + info.tool]),
             documentDescribes: [rootID], packages: packages, relationships: relationships,
             hasExtractedLicensingInfos: extracted.isEmpty ? nil : extracted.values.sorted { $0.licenseId < $1.licenseId })
