@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Record", dependencies: ["AWS"]),
         .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS"]),
         .target(name: "GitOps", dependencies: ["OCI", "StreamIO", .product(name: "Yams", package: "Yams")]),
-        .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", "CSQLite", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", "CSQLite", "CDeflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM", "Record"]),
         .executableTarget(
             name: "ecr-publish",

@@ -61,5 +61,5 @@ public enum Catalogers {
     public static let spilling: [any SpillingCataloger] = [JavaArchiveCataloger(), RpmDatabaseCataloger()]
 
     /// Those that choose files by their first bytes and read them as a stream.
-    public static let sniffing: [any SniffingCataloger] = [GoBinaryCataloger()]
+    public static let sniffing: [any SniffingCataloger] = [ELFBinaryCataloger()]
 }

@@ -1,0 +1,176 @@
+import CDeflate
+import Foundation
+
+/// Rust binaries built with `cargo auditable`: the `.dep-v0` ELF section holds the crates the
+/// binary was built from, as zlib-compressed JSON (`{"packages": [{"name", "version",
+/// "source", "kind", "dependencies": [indices], "root"}]}`). The section is not loaded
+/// (`sh_flags` 0), so it lies after the last loadable segment, before the section header
+/// table at the end of the file. The stream keeps only that stretch (up to ``maxTail``) and
+/// the section headers, then names the sections by `.shstrtab`.
+struct CargoAuditableScanner: ELFContentScanner {
+    /// Bytes kept between the end of the loaded segments and the section headers (symbols,
+    /// debug information, the audit data): the first this many.
+    static let maxTail = 8 * 1024 * 1024
+    static let maxCompressed = 4 * 1024 * 1024
+    static let maxJSON = 16 * 1024 * 1024
+    static let maxPackages = 100_000
+
+    private struct Layout {
+        var is64: Bool
+        var bigEndian: Bool
+        var tailStart: Int64
+        var sectionHeaders: Int64
+        var sectionHeaderSize: Int
+        var sectionCount: Int
+        var namesIndex: Int
+    }
+
+    private var layout: Layout?
+    private var tail: [UInt8] = []
+    private var headers: [UInt8] = []
+
+    mutating func scan(_ block: ArraySlice<UInt8>, at offset: Int64) throws -> Bool {
+        if offset == 0 {
+            guard let layout = Self.layout(of: block) else { return false }
+            self.layout = layout
+        }
+        guard let layout else { return false }
+        let end = offset + Int64(block.count)
+        func take(_ from: Int64, _ to: Int64, into bytes: inout [UInt8]) {
+            let lower = max(from, offset), upper = min(to, end)
+            guard lower < upper else { return }
+            bytes += block[(block.startIndex + Int(lower - offset))..<(block.startIndex + Int(upper - offset))]
+        }
+        take(layout.tailStart, min(layout.sectionHeaders, layout.tailStart + Int64(Self.maxTail)), into: &tail)
+        let headersEnd = layout.sectionHeaders + Int64(layout.sectionCount * layout.sectionHeaderSize)
+        take(layout.sectionHeaders, headersEnd, into: &headers)
+        return end < headersEnd
+    }
+
+    func packages(path: String) throws -> [SoftwarePackage] {
+        guard let layout, headers.count == layout.sectionCount * layout.sectionHeaderSize else { return [] }
+        let sections = (0..<layout.sectionCount).map { section(at: $0 * layout.sectionHeaderSize, layout) }
+        guard layout.namesIndex < sections.count, let names = bytes(of: sections[layout.namesIndex], layout) else { return [] }
+        let wanted = Array(".dep-v0".utf8) + [0]
+        guard let audit = sections.first(where: { section in
+            section.name >= 0 && section.name + wanted.count <= names.count
+                && names[names.startIndex + section.name..<names.startIndex + section.name + wanted.count].elementsEqual(wanted)
+        }) else { return [] }
+        guard audit.size <= Int64(Self.maxCompressed) else {
+            throw MalformedMetadata("its cargo-auditable section is \(audit.size) bytes (at most \(Self.maxCompressed) are read)")
+        }
+        guard let compressed = bytes(of: audit, layout) else {
+            throw MalformedMetadata("its cargo-auditable section lies past the first \(Self.maxTail) bytes after its loaded segments, which are all that is kept")
+        }
+        return try Self.packages(json: try Self.inflate(Array(compressed)), path: path)
+    }
+
+    private struct Section {
+        var name: Int
+        var offset: Int64
+        var size: Int64
+    }
+
+    private func section(at start: Int, _ layout: Layout) -> Section {
+        let read = { (at: Int, width: Int) in Self.integer(self.headers, at: start + at, width: width, bigEndian: layout.bigEndian) }
+        return layout.is64
+            ? Section(name: Int(read(0, 4)), offset: Int64(clamping: read(24, 8)), size: Int64(clamping: read(32, 8)))
+            : Section(name: Int(read(0, 4)), offset: Int64(read(16, 4)), size: Int64(read(20, 4)))
+    }
+
+    /// A section's bytes when they are all in the kept stretch.
+    private func bytes(of section: Section, _ layout: Layout) -> ArraySlice<UInt8>? {
+        let start = section.offset - layout.tailStart
+        guard start >= 0, section.size >= 0, start <= Int64(tail.count), section.size <= Int64(tail.count) - start else { return nil }
+        return tail[Int(start)..<Int(start + section.size)]
+    }
+
+    /// Where the loaded segments end and the section headers are, from the ELF header and the
+    /// program headers (which must be in the first block); nil for what is not a readable ELF.
+    private static func layout(of head: ArraySlice<UInt8>) -> Layout? {
+        let bytes = Array(head)
+        guard bytes.count >= 64, bytes[4] == 1 || bytes[4] == 2, bytes[5] == 1 || bytes[5] == 2 else { return nil }
+        let is64 = bytes[4] == 2, bigEndian = bytes[5] == 2
+        let read = { (at: Int, width: Int) in integer(bytes, at: at, width: width, bigEndian: bigEndian) }
+        let programHeaders = Int(clamping: is64 ? read(0x20, 8) : read(0x1c, 4))
+        let sectionHeaders = Int64(clamping: is64 ? read(0x28, 8) : read(0x20, 4))
+        let programHeaderSize = Int(read(is64 ? 0x36 : 0x2a, 2)), programCount = Int(read(is64 ? 0x38 : 0x2c, 2))
+        let sectionHeaderSize = Int(read(is64 ? 0x3a : 0x2e, 2)), sectionCount = Int(read(is64 ? 0x3c : 0x30, 2))
+        let namesIndex = Int(read(is64 ? 0x3e : 0x32, 2))
+        // Offsets beyond 2^48 bytes are no file's: refusing them keeps the sums below exact.
+        guard sectionHeaders > 0, sectionHeaders < 1 << 48, sectionCount > 0, sectionHeaderSize == (is64 ? 64 : 40),
+              programHeaderSize >= (is64 ? 56 : 32), programHeaders >= 0, programHeaders <= bytes.count,
+              programCount * programHeaderSize <= bytes.count - programHeaders else { return nil }
+        var loadedEnd: Int64 = 64
+        for index in 0..<programCount {
+            let at = programHeaders + index * programHeaderSize
+            guard read(at, 4) == 1 else { continue }  // PT_LOAD
+            let offset = Int64(clamping: is64 ? read(at + 8, 8) : read(at + 4, 4))
+            let size = Int64(clamping: is64 ? read(at + 32, 8) : read(at + 16, 4))
+            let (end, overflow) = offset.addingReportingOverflow(size)
+            guard !overflow else { return nil }
+            loadedEnd = max(loadedEnd, end)
+        }
+        guard sectionHeaders >= loadedEnd else { return nil }
+        return Layout(is64: is64, bigEndian: bigEndian, tailStart: loadedEnd, sectionHeaders: sectionHeaders,
+                      sectionHeaderSize: sectionHeaderSize, sectionCount: sectionCount, namesIndex: namesIndex)
+    }
+
+    private static func integer(_ bytes: [UInt8], at offset: Int, width: Int, bigEndian: Bool) -> UInt64 {
+        let field = bytes[offset..<offset + width]
+        return (bigEndian ? Array(field) : field.reversed()).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// zlib-decompresses the audit data within ``maxJSON`` bytes (libdeflate, whole buffer).
+    static func inflate(_ compressed: [UInt8]) throws -> [UInt8] {
+        guard let decompressor = libdeflate_alloc_decompressor() else { throw MalformedMetadata("no memory to decompress its audit data") }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var capacity = min(max(compressed.count * 8, 64 * 1024), maxJSON)
+        while true {
+            var output = [UInt8](repeating: 0, count: capacity)
+            var produced = 0
+            let result = compressed.withUnsafeBytes { input in
+                output.withUnsafeMutableBytes { out in
+                    libdeflate_zlib_decompress(decompressor, input.baseAddress, input.count, out.baseAddress, out.count, &produced)
+                }
+            }
+            switch result {
+            case LIBDEFLATE_SUCCESS:
+                output.removeSubrange(produced...)
+                return output
+            case LIBDEFLATE_INSUFFICIENT_SPACE where capacity < maxJSON:
+                capacity = min(capacity * 4, maxJSON)
+            case LIBDEFLATE_INSUFFICIENT_SPACE:
+                throw MalformedMetadata("its cargo-auditable data is more than \(maxJSON) bytes uncompressed")
+            default:
+                throw MalformedMetadata("its cargo-auditable section is not valid zlib data")
+            }
+        }
+    }
+
+    /// The crates of the audit data linked into the binary (`kind` runtime, the default);
+    /// build-time crates (build scripts, proc macros) are not in it.
+    static func packages(json: [UInt8], path: String) throws -> [SoftwarePackage] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+              let entries = object["packages"] as? [[String: Any]] else {
+            throw MalformedMetadata("its cargo-auditable data is not a JSON object with a packages list")
+        }
+        guard entries.count <= maxPackages else { throw MalformedMetadata("its cargo-auditable data lists more than \(maxPackages) crates") }
+        let names = entries.map { $0["name"] as? String ?? "" }
+        var packages: [SoftwarePackage] = []
+        for entry in entries {
+            guard let name = entry["name"] as? String, !name.isEmpty, let version = entry["version"] as? String, !version.isEmpty,
+                  (entry["kind"] as? String ?? "runtime") == "runtime" else { continue }
+            var package = SoftwarePackage(name: name, version: version, ecosystem: .cargo, evidence: [path])
+            if (entry["source"] as? String) == "crates.io" {
+                package.supplier = Supplier(kind: .organization, name: "crates.io")
+                package.homepage = "https://crates.io/crates/" + name
+            }
+            package.dependencies = ((entry["dependencies"] as? [Int]) ?? []).compactMap { index in
+                names.indices.contains(index) && !names[index].isEmpty ? names[index] : nil
+            }
+            packages.append(package)
+        }
+        return packages
+    }
+}
