@@ -53,7 +53,7 @@ public struct MalformedMetadata: Error, Sendable, CustomStringConvertible {
 /// The catalogers of this release, in the order they are asked.
 public enum Catalogers {
     public static let all: [any Cataloger] = [
-        OSReleaseCataloger(), DpkgCataloger(), ApkCataloger(), PythonCataloger(), NpmCataloger(),
+        OSReleaseCataloger(), DpkgCataloger(), ApkCataloger(), PythonCataloger(), NpmCataloger(), NpmLockCataloger(),
         DebianCopyrightCataloger(), RubyGemCataloger(), ComposerCataloger(), DotNetCataloger(),
     ]
 

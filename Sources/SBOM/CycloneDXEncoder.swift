@@ -30,7 +30,7 @@ public struct CycloneDXEncoder: Sendable {
             components.append(BOM.Component(
                 bomRef: entry.spdxID, type: "library", supplier: package.supplier.map(Self.entity), name: Self.name(package),
                 version: package.version, licenses: package.declaredLicense.flatMap(LicenseExpression.init(declared:)).map(Self.licenses),
-                purl: entry.purl.description,
+                cpe: entry.cpe, purl: entry.purl.description,
                 externalReferences: package.homepage.flatMap(SPDXEncoder.validURL).map { [BOM.ExternalReference(url: $0, type: "website")] },
                 properties: properties))
             topLevel.append(entry.spdxID)

@@ -35,7 +35,8 @@ public struct SPDXEncoder: Sendable {
                 homepage: package.homepage.flatMap(Self.validURL),
                 sourceInfo: Self.sourceInfo(package, subject: subject),
                 licenseDeclared: licenseDeclared,
-                externalRefs: [.init(referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: entry.purl.description)],
+                externalRefs: [.init(referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: entry.purl.description)]
+                    + (entry.cpe.map { [.init(referenceCategory: "SECURITY", referenceType: "cpe23Type", referenceLocator: $0)] } ?? []),
                 primaryPackagePurpose: "LIBRARY"))
             relationships.append(.init(spdxElementId: rootID, relationshipType: "CONTAINS", relatedSpdxElement: entry.spdxID))
         }
@@ -82,6 +83,7 @@ public struct SPDXEncoder: Sendable {
 struct PackageEntry {
     var package: SoftwarePackage
     var purl: PackageURL
+    var cpe: String?
     var spdxID: String
     var dependencyIDs: [String]
 
@@ -97,7 +99,7 @@ struct PackageEntry {
             var suffix = 2
             while used.contains(id) { id += "-\(suffix)"; suffix += 1 }
             used.insert(id)
-            entries.append(PackageEntry(package: package, purl: purl, spdxID: id, dependencyIDs: []))
+            entries.append(PackageEntry(package: package, purl: purl, cpe: CPE.of(package), spdxID: id, dependencyIDs: []))
         }
         var byName: [String: String] = [:]
         for entry in entries {
