@@ -10,6 +10,7 @@ packages=(
   golang-go                                                              # Go's archive/tar and its test archives: the tar corpus reference
   groovy                                                                 # the Jenkins shared-library step compiled and run against stubs
   rpm                                                                    # rpmbuild and rpm --dbpath: the rpmdb reference of the SBOM tests
+  gcc binutils                                                           # cc, objcopy, readelf: the cargo-auditable binaries of the SBOM tests
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -11,7 +11,7 @@ struct SQLiteBlobReader {
         var maxValueLength: Int32 = 64 * 1024 * 1024
         var maxRows = 200_000
         /// Virtual-machine instructions, in thousands, before the query is interrupted.
-        var maxWork = 2_000_000
+        var maxWork = 500_000
     }
 
     private let database: OpaquePointer
