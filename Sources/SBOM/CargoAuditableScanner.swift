@@ -6,7 +6,8 @@ import Foundation
 /// "source", "kind", "dependencies": [indices], "root"}]}`). The section is not loaded
 /// (`sh_flags` 0), so it lies after the last loadable segment, before the section header
 /// table at the end of the file. The stream keeps only that stretch (up to ``maxTail``) and
-/// the section headers, then names the sections by `.shstrtab`.
+/// the section headers, then names the sections by `.shstrtab` (or, when that is past the
+/// kept stretch, recognizes the audit data by its shape).
 struct CargoAuditableScanner: ELFContentScanner {
     /// Bytes kept between the end of the loaded segments and the section headers (symbols,
     /// debug information, the audit data): the first this many.
@@ -50,7 +51,9 @@ struct CargoAuditableScanner: ELFContentScanner {
     func packages(path: String) throws -> [SoftwarePackage] {
         guard let layout, headers.count == layout.sectionCount * layout.sectionHeaderSize else { return [] }
         let sections = (0..<layout.sectionCount).map { section(at: $0 * layout.sectionHeaderSize, layout) }
-        guard layout.namesIndex < sections.count, let names = bytes(of: sections[layout.namesIndex], layout) else { return [] }
+        guard layout.namesIndex < sections.count, let names = bytes(of: sections[layout.namesIndex], layout) else {
+            return try unnamedAuditData(in: sections, layout, path: path)
+        }
         let wanted = Array(".dep-v0".utf8) + [0]
         guard let audit = sections.first(where: { section in
             section.name >= 0 && section.name + wanted.count <= names.count
@@ -65,8 +68,24 @@ struct CargoAuditableScanner: ELFContentScanner {
         return try Self.packages(json: try Self.inflate(Array(compressed)), path: path)
     }
 
+    /// When `.shstrtab` lies past the kept stretch (large symbol tables or debug sections
+    /// after the audit data), the audit data is recognized by its shape instead: a
+    /// non-loaded PROGBITS section without flags, kept whole, starting with a zlib header,
+    /// that inflates to JSON with a packages list.
+    private func unnamedAuditData(in sections: [Section], _ layout: Layout, path: String) throws -> [SoftwarePackage] {
+        for section in sections where section.type == 1 && section.flags == 0 && section.size <= Int64(Self.maxCompressed) {
+            guard let bytes = bytes(of: section, layout), bytes.count >= 2,
+                  bytes[bytes.startIndex] == 0x78, (UInt16(bytes[bytes.startIndex]) << 8 | UInt16(bytes[bytes.startIndex + 1])) % 31 == 0,
+                  let json = try? Self.inflate(Array(bytes)), let packages = try? Self.packages(json: json, path: path) else { continue }
+            return packages
+        }
+        return []
+    }
+
     private struct Section {
         var name: Int
+        var type: UInt64
+        var flags: UInt64
         var offset: Int64
         var size: Int64
     }
@@ -74,8 +93,8 @@ struct CargoAuditableScanner: ELFContentScanner {
     private func section(at start: Int, _ layout: Layout) -> Section {
         let read = { (at: Int, width: Int) in Self.integer(self.headers, at: start + at, width: width, bigEndian: layout.bigEndian) }
         return layout.is64
-            ? Section(name: Int(read(0, 4)), offset: Int64(clamping: read(24, 8)), size: Int64(clamping: read(32, 8)))
-            : Section(name: Int(read(0, 4)), offset: Int64(read(16, 4)), size: Int64(read(20, 4)))
+            ? Section(name: Int(read(0, 4)), type: read(4, 4), flags: read(8, 8), offset: Int64(clamping: read(24, 8)), size: Int64(clamping: read(32, 8)))
+            : Section(name: Int(read(0, 4)), type: read(4, 4), flags: read(8, 4), offset: Int64(read(16, 4)), size: Int64(read(20, 4)))
     }
 
     /// A section's bytes when they are all in the kept stretch.

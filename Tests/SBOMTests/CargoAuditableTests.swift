@@ -15,16 +15,22 @@ import TestSupport
     ]] }
 
     /// A C program of more than 64 KiB (the size binaries are looked at from), with `section`
-    /// added as `.dep-v0` when given.
-    static func binary(at path: String, section: [UInt8]?, in directory: TemporaryDirectory) throws {
+    /// added as `.dep-v0` when given, and then `padding` bytes of a section objcopy places
+    /// after it (it inserts each added section before the ones added earlier).
+    static func binary(at path: String, section: [UInt8]?, padding: Int = 0, in directory: TemporaryDirectory) throws {
         let source = directory.file("app.c")
         try Data("static const volatile unsigned char pad[131072] = {1};\nint main(int argc, char **argv) { return pad[argc]; }\n".utf8)
             .write(to: URL(fileURLWithPath: source))
         try Tool.check("cc", ["-O1", "-o", path, source])
         guard let section else { return }
-        let data = directory.file("dep-v0.bin")
+        let data = directory.file("dep-v0.bin"), pad = directory.file("pad.bin")
         try Data(section).write(to: URL(fileURLWithPath: data))
-        try Tool.check("objcopy", ["--add-section", ".dep-v0=" + data, "--set-section-flags", ".dep-v0=contents,readonly", path])
+        var arguments: [String] = []
+        if padding > 0 {
+            try Data((0..<padding).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }).write(to: URL(fileURLWithPath: pad))
+            arguments += ["--add-section", ".zpad=" + pad, "--set-section-flags", ".zpad=contents,readonly"]
+        }
+        try Tool.check("objcopy", arguments + ["--add-section", ".dep-v0=" + data, "--set-section-flags", ".dep-v0=contents,readonly", path])
     }
 
     static func zlib(_ bytes: [UInt8], in directory: TemporaryDirectory) throws -> [UInt8] {
@@ -78,5 +84,25 @@ import TestSupport
         #expect(spdx.status == 0, "\(spdx.stdout)\(spdx.stderr)")
         let cdx = try SBOMValidators.cycloneDX(cdxPath)
         #expect(cdx.status == 0, "\(cdx.stdout)\(cdx.stderr)")
+    }
+
+    /// 9 MiB of another section after the audit data push the section names past the
+    /// stretch the scanner keeps: the audit data is recognized by its shape.
+    @Test func auditDataIsFoundWhenTheSectionNamesAreFarBehindIt() throws {
+        let fixture = try SBOMFixture()
+        let bin = fixture.directory.file("layer/usr/bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let json = [UInt8](try JSONSerialization.data(withJSONObject: Self.audit))
+        try Self.binary(at: bin + "/app", section: try Self.zlib(json, in: fixture.directory), padding: 9 << 20, in: fixture.directory)
+        let sections = try Tool.check("readelf", ["-SW", bin + "/app"]).stdout.split(separator: "\n")
+        let order = sections.compactMap { line in [".dep-v0", ".zpad", ".shstrtab"].first { line.contains(" \($0) ") } }
+        #expect(order == [".dep-v0", ".zpad", ".shstrtab"], "\(sections)")
+
+        let tarball = fixture.directory.file("rust-far.tar")
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-fixtures.py", "-q", "image", "--layout", "docker-classic",
+                                   "--layer", fixture.directory.file("layer"), "--tag", "sbom/rust:2", "--out", tarball])
+        let catalog = ImageCatalog(image: try fixture.read(tarball).artifact.images[0])
+        #expect(Set(catalog.packages.map { "\($0.name)@\($0.version)" }) == ["app@0.1.0", "serde@1.0.197", "itoa@1.0.10+meta"])
+        #expect(catalog.warnings.isEmpty, "\(catalog.warnings)")
     }
 }
