@@ -16,23 +16,13 @@ struct CargoAuditableScanner: ELFContentScanner {
     static let maxJSON = 16 * 1024 * 1024
     static let maxPackages = 100_000
 
-    private struct Layout {
-        var is64: Bool
-        var bigEndian: Bool
-        var tailStart: Int64
-        var sectionHeaders: Int64
-        var sectionHeaderSize: Int
-        var sectionCount: Int
-        var namesIndex: Int
-    }
-
-    private var layout: Layout?
+    private var layout: ELFLayout?
     private var tail: [UInt8] = []
     private var headers: [UInt8] = []
 
     mutating func scan(_ block: ArraySlice<UInt8>, at offset: Int64) throws -> Bool {
         if offset == 0 {
-            guard let layout = Self.layout(of: block) else { return false }
+            guard let layout = ELFLayout(head: block) else { return false }
             self.layout = layout
         }
         guard let layout else { return false }
@@ -43,14 +33,14 @@ struct CargoAuditableScanner: ELFContentScanner {
             bytes += block[(block.startIndex + Int(lower - offset))..<(block.startIndex + Int(upper - offset))]
         }
         take(layout.tailStart, min(layout.sectionHeaders, layout.tailStart + Int64(Self.maxTail)), into: &tail)
-        let headersEnd = layout.sectionHeaders + Int64(layout.sectionCount * layout.sectionHeaderSize)
-        take(layout.sectionHeaders, headersEnd, into: &headers)
-        return end < headersEnd
+        take(layout.sectionHeaders, layout.sectionHeadersEnd, into: &headers)
+        return end < layout.sectionHeadersEnd
     }
 
     func packages(path: String) throws -> [SoftwarePackage] {
-        guard let layout, headers.count == layout.sectionCount * layout.sectionHeaderSize else { return [] }
-        let sections = (0..<layout.sectionCount).map { section(at: $0 * layout.sectionHeaderSize, layout) }
+        guard let layout else { return [] }
+        let sections = layout.sections(in: headers)
+        guard !sections.isEmpty else { return [] }
         guard layout.namesIndex < sections.count, let names = bytes(of: sections[layout.namesIndex], layout) else {
             return try unnamedAuditData(in: sections, layout, path: path)
         }
@@ -72,7 +62,7 @@ struct CargoAuditableScanner: ELFContentScanner {
     /// after the audit data), the audit data is recognized by its shape instead: a
     /// non-loaded PROGBITS section without flags, kept whole, starting with a zlib header,
     /// that inflates to JSON with a packages list.
-    private func unnamedAuditData(in sections: [Section], _ layout: Layout, path: String) throws -> [SoftwarePackage] {
+    private func unnamedAuditData(in sections: [ELFLayout.Section], _ layout: ELFLayout, path: String) throws -> [SoftwarePackage] {
         for section in sections where section.type == 1 && section.flags == 0 && section.size <= Int64(Self.maxCompressed) {
             guard let bytes = bytes(of: section, layout), bytes.count >= 2,
                   bytes[bytes.startIndex] == 0x78, (UInt16(bytes[bytes.startIndex]) << 8 | UInt16(bytes[bytes.startIndex + 1])) % 31 == 0,
@@ -82,62 +72,11 @@ struct CargoAuditableScanner: ELFContentScanner {
         return []
     }
 
-    private struct Section {
-        var name: Int
-        var type: UInt64
-        var flags: UInt64
-        var offset: Int64
-        var size: Int64
-    }
-
-    private func section(at start: Int, _ layout: Layout) -> Section {
-        let read = { (at: Int, width: Int) in Self.integer(self.headers, at: start + at, width: width, bigEndian: layout.bigEndian) }
-        return layout.is64
-            ? Section(name: Int(read(0, 4)), type: read(4, 4), flags: read(8, 8), offset: Int64(clamping: read(24, 8)), size: Int64(clamping: read(32, 8)))
-            : Section(name: Int(read(0, 4)), type: read(4, 4), flags: read(8, 4), offset: Int64(read(16, 4)), size: Int64(read(20, 4)))
-    }
-
     /// A section's bytes when they are all in the kept stretch.
-    private func bytes(of section: Section, _ layout: Layout) -> ArraySlice<UInt8>? {
+    private func bytes(of section: ELFLayout.Section, _ layout: ELFLayout) -> ArraySlice<UInt8>? {
         let start = section.offset - layout.tailStart
         guard start >= 0, section.size >= 0, start <= Int64(tail.count), section.size <= Int64(tail.count) - start else { return nil }
         return tail[Int(start)..<Int(start + section.size)]
-    }
-
-    /// Where the loaded segments end and the section headers are, from the ELF header and the
-    /// program headers (which must be in the first block); nil for what is not a readable ELF.
-    private static func layout(of head: ArraySlice<UInt8>) -> Layout? {
-        let bytes = Array(head)
-        guard bytes.count >= 64, bytes[4] == 1 || bytes[4] == 2, bytes[5] == 1 || bytes[5] == 2 else { return nil }
-        let is64 = bytes[4] == 2, bigEndian = bytes[5] == 2
-        let read = { (at: Int, width: Int) in integer(bytes, at: at, width: width, bigEndian: bigEndian) }
-        let programHeaders = Int(clamping: is64 ? read(0x20, 8) : read(0x1c, 4))
-        let sectionHeaders = Int64(clamping: is64 ? read(0x28, 8) : read(0x20, 4))
-        let programHeaderSize = Int(read(is64 ? 0x36 : 0x2a, 2)), programCount = Int(read(is64 ? 0x38 : 0x2c, 2))
-        let sectionHeaderSize = Int(read(is64 ? 0x3a : 0x2e, 2)), sectionCount = Int(read(is64 ? 0x3c : 0x30, 2))
-        let namesIndex = Int(read(is64 ? 0x3e : 0x32, 2))
-        // Offsets beyond 2^48 bytes are no file's: refusing them keeps the sums below exact.
-        guard sectionHeaders > 0, sectionHeaders < 1 << 48, sectionCount > 0, sectionHeaderSize == (is64 ? 64 : 40),
-              programHeaderSize >= (is64 ? 56 : 32), programHeaders >= 0, programHeaders <= bytes.count,
-              programCount * programHeaderSize <= bytes.count - programHeaders else { return nil }
-        var loadedEnd: Int64 = 64
-        for index in 0..<programCount {
-            let at = programHeaders + index * programHeaderSize
-            guard read(at, 4) == 1 else { continue }  // PT_LOAD
-            let offset = Int64(clamping: is64 ? read(at + 8, 8) : read(at + 4, 4))
-            let size = Int64(clamping: is64 ? read(at + 32, 8) : read(at + 16, 4))
-            let (end, overflow) = offset.addingReportingOverflow(size)
-            guard !overflow else { return nil }
-            loadedEnd = max(loadedEnd, end)
-        }
-        guard sectionHeaders >= loadedEnd else { return nil }
-        return Layout(is64: is64, bigEndian: bigEndian, tailStart: loadedEnd, sectionHeaders: sectionHeaders,
-                      sectionHeaderSize: sectionHeaderSize, sectionCount: sectionCount, namesIndex: namesIndex)
-    }
-
-    private static func integer(_ bytes: [UInt8], at offset: Int, width: Int, bigEndian: Bool) -> UInt64 {
-        let field = bytes[offset..<offset + width]
-        return (bigEndian ? Array(field) : field.reversed()).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// zlib-decompresses the audit data within ``maxJSON`` bytes (libdeflate, whole buffer).
