@@ -105,4 +105,46 @@ import TestSupport
         #expect(Set(catalog.packages.map { "\($0.name)@\($0.version)" }) == ["app@0.1.0", "serde@1.0.197", "itoa@1.0.10+meta"])
         #expect(catalog.warnings.isEmpty, "\(catalog.warnings)")
     }
+
+    /// A 32-bit big-endian ELF (PowerPC), written byte by byte (no cross compiler here) and
+    /// read back by binutils' readelf: the other class and byte order of the ELF reader.
+    @Test func aThirtyTwoBitBigEndianBinary() throws {
+        let fixture = try SBOMFixture()
+        let bin = fixture.directory.file("layer/usr/bin")
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try Tool.check("python3", ["-c", Self.elf32BigEndian, bin + "/tiny"])
+        let header = try Tool.check("readelf", ["-hSW", bin + "/tiny"]).stdout
+        #expect(header.contains("ELF32") && header.contains("big endian") && header.contains(".dep-v0"), "\(header)")
+
+        let tarball = fixture.directory.file("rust-ppc.tar")
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-fixtures.py", "-q", "image", "--layout", "docker-classic",
+                                   "--layer", fixture.directory.file("layer"), "--tag", "sbom/rust:3", "--out", tarball])
+        let catalog = ImageCatalog(image: try fixture.read(tarball).artifact.images[0])
+        #expect(catalog.packages.map { PackageURL(package: $0, distro: nil).description } == ["pkg:cargo/tiny@0.2.0"])
+        #expect(catalog.warnings.isEmpty, "\(catalog.warnings)")
+    }
+
+    static let elf32BigEndian = """
+        import struct, sys, zlib, json
+        # A minimal 32-bit big-endian ELF (PowerPC): one PT_LOAD of 64 KiB + header, then .dep-v0, .shstrtab, section headers.
+        audit = zlib.compress(json.dumps({"packages": [{"name": "tiny", "version": "0.2.0", "source": "crates.io"}]}).encode())
+        names = b"\\0.dep-v0\\0.shstrtab\\0"
+        load_size = 0x10000 + 0x100
+        ehsize, phentsize, shentsize = 52, 32, 40
+        ph_off = ehsize
+        dep_off = load_size
+        names_off = dep_off + len(audit)
+        sh_off = (names_off + len(names) + 3) & ~3
+        ident = b"\\x7fELF" + bytes([1, 2, 1, 0]) + bytes(8)
+        header = ident + struct.pack(">HHIIIIIHHHHHH", 2, 20, 1, 0x10000000, ph_off, sh_off, 0, ehsize, phentsize, 1, shentsize, 3, 2)
+        phdr = struct.pack(">IIIIIIII", 1, 0, 0x10000000, 0x10000000, load_size, load_size, 5, 0x10000)
+        body = bytearray(header + phdr)
+        body += bytes(load_size - len(body))
+        body += audit + names
+        body += bytes(sh_off - len(body))
+        body += struct.pack(">IIIIIIIIII", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        body += struct.pack(">IIIIIIIIII", 1, 1, 0, 0, dep_off, len(audit), 0, 0, 1, 0)
+        body += struct.pack(">IIIIIIIIII", 9, 3, 0, 0, names_off, len(names), 0, 0, 1, 0)
+        open(sys.argv[1], "wb").write(body)
+        """
 }
