@@ -1,6 +1,6 @@
 import Foundation
 
-/// RPM packages: the SQLite rpm database of RHEL 9, Fedora 33+, Amazon Linux 2023 and SUSE
+/// RPM packages: the SQLite rpm database of RHEL 9, Fedora 33+ and Amazon Linux 2023
 /// (`/var/lib/rpm/rpmdb.sqlite`, `/usr/lib/sysimage/rpm/rpmdb.sqlite`), spilled to a
 /// temporary file and read with SQLite; each row of its `Packages` table is one package's
 /// header blob (``RpmHeader``). The older Berkeley DB (`Packages`) and ndb (`Packages.db`)
@@ -24,7 +24,7 @@ public struct RpmDatabaseCataloger: SpillingCataloger {
             return "it is a Berkeley DB rpm database (RHEL 8 and older, Amazon Linux 2, CentOS 7), which is not read: its rpm packages are not in the SBOM"
         }
         if path.hasSuffix("/Packages.db") {
-            return "it is an ndb rpm database (SUSE before 15 SP3), which is not read: its rpm packages are not in the SBOM"
+            return "it is an ndb rpm database (SUSE Linux Enterprise 15 SP3 and later, openSUSE), which is not read: its rpm packages are not in the SBOM"
         }
         return nil
     }
