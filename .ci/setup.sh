@@ -9,7 +9,7 @@ packages=(
   debootstrap time openssh-server openssh-client                         # realistic test image, bench, ssh git remote
   golang-go                                                              # Go's archive/tar and its test archives: the tar corpus reference
   groovy                                                                 # the Jenkins shared-library step compiled and run against stubs
-  rpm                                                                    # rpmbuild and rpm --dbpath: the rpmdb reference of the SBOM tests
+  rpm db5.3-util                                                         # rpmbuild, rpm --dbpath, db_load: the rpmdb references of the SBOM tests
   gcc binutils                                                           # cc, objcopy, readelf: the cargo-auditable binaries of the SBOM tests
 )
 missing=()

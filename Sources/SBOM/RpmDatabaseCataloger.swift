@@ -3,8 +3,9 @@ import Foundation
 /// RPM packages: the SQLite rpm database of RHEL 9, Fedora 33+ and Amazon Linux 2023
 /// (`/var/lib/rpm/rpmdb.sqlite`, `/usr/lib/sysimage/rpm/rpmdb.sqlite`), spilled to a
 /// temporary file and read with SQLite; each row of its `Packages` table is one package's
-/// header blob (``RpmHeader``). The older Berkeley DB (`Packages`) and ndb (`Packages.db`)
-/// databases are named with a warning, not read.
+/// header blob (``RpmHeader``). The Berkeley DB `Packages` of RHEL 8 and older, Amazon Linux 2
+/// and CentOS 7 is read the same way (``BerkeleyDBHashReader``: each value a header blob);
+/// SUSE's ndb (`Packages.db`) is named with a warning, not read.
 public struct RpmDatabaseCataloger: SpillingCataloger {
     public init() {}
     public var name: String { "rpm" }
@@ -20,9 +21,6 @@ public struct RpmDatabaseCataloger: SpillingCataloger {
     }
 
     public func unsupported(path: String) -> String? {
-        if path.hasSuffix("/Packages") {
-            return "it is a Berkeley DB rpm database (RHEL 8 and older, Amazon Linux 2, CentOS 7), which is not read: its rpm packages are not in the SBOM"
-        }
         if path.hasSuffix("/Packages.db") {
             return "it is an ndb rpm database (SUSE Linux Enterprise 15 SP3 and later, openSUSE), which is not read: its rpm packages are not in the SBOM"
         }
@@ -30,13 +28,11 @@ public struct RpmDatabaseCataloger: SpillingCataloger {
     }
 
     public func catalog(path: String, file: URL) throws -> CatalogResult {
-        let database = try SQLiteBlobReader(file: file)
-        defer { database.close() }
         var packages: [SoftwarePackage] = []
         var requires: [[String]] = []
         var providers: [String: String] = [:]
         var skipped = 0
-        try database.forEachBlob(table: "Packages", column: "blob") { blob in
+        func add(_ blob: [UInt8]) -> Bool {
             let header: RpmHeader
             do { header = try RpmHeader(blob: blob) } catch { skipped += 1; return true }
             guard let package = Self.package(header, path: path) else { return true }
@@ -46,6 +42,16 @@ public struct RpmDatabaseCataloger: SpillingCataloger {
             requires.append(header.strings(.requireName, limit: Self.maxCapabilities))
             packages.append(package)
             return true
+        }
+        if path.hasSuffix("/Packages") {
+            let database = try BerkeleyDBHashReader(file: file)
+            defer { database.close() }
+            // Key 0 holds rpm's next header number, not a header.
+            try database.forEachPair { key, value in key == [0, 0, 0, 0] ? true : add(value) }
+        } else {
+            let database = try SQLiteBlobReader(file: file)
+            defer { database.close() }
+            try database.forEachBlob(table: "Packages", column: "blob", add)
         }
         if packages.isEmpty, skipped > 0 { throw MalformedMetadata("none of its \(skipped) package headers is readable") }
         // `Requires:` names capabilities (`libc.so.6()(64bit)`, `/bin/sh`); their providers are the packages.

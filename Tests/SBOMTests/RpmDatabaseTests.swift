@@ -20,7 +20,7 @@ import TestSupport
             BuildArch: noarch
             Provides: hello-capability
             %description
-            A tool.
+            \(String(repeating: "A tool that says hello, described at length so that its header is larger than a page. ", count: 80))
             %install
             mkdir -p %{buildroot}/usr/share/hello
             echo hello > %{buildroot}/usr/share/hello/readme
@@ -74,10 +74,10 @@ import TestSupport
     }
 
     /// What `rpm -qa` says of the database: one dictionary of tags per package.
-    static func query(_ dbpath: String) throws -> [[String: String]] {
+    static func query(_ dbpath: String, backend: String = "sqlite") throws -> [[String: String]] {
         let tags = ["NAME", "EPOCH", "VERSION", "RELEASE", "ARCH", "LICENSE", "VENDOR", "PACKAGER", "SOURCERPM", "URL"]
         let format = tags.map { "%{\($0)}" }.joined(separator: "\t") + "\n"
-        let output = try Tool.check("rpm", ["--define", "_db_backend sqlite", "--dbpath", dbpath, "-qa", "--qf", format]).stdout
+        let output = try Tool.check("rpm", ["--define", "_db_backend " + backend, "--dbpath", dbpath, "-qa", "--qf", format]).stdout
         return output.split(separator: "\n").map { line in
             Dictionary(uniqueKeysWithValues: zip(tags, line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)))
                 .filter { $0.value != "(none)" }
@@ -104,25 +104,7 @@ import TestSupport
         let catalog = ImageCatalog(image: image)
         #expect(catalog.warnings.isEmpty, "\(catalog.warnings)")
         #expect(catalog.distro?.qualifier == "rhel-9.3")
-        #expect(catalog.packages.count == reference.count)
-        for expected in reference {
-            let name = try #require(expected["NAME"])
-            let package = try #require(catalog.packages.first { $0.name == name }, "\(name) is missing")
-            let versionRelease = "\(expected["VERSION"]!)-\(expected["RELEASE"]!)"
-            #expect(package.version == (expected["EPOCH"].map { "\($0):" } ?? "") + versionRelease)
-            #expect(package.ecosystem == .rpm)
-            #expect(package.declaredLicense == expected["LICENSE"])
-            #expect(package.homepage == expected["URL"])
-            #expect(package.evidence == [directory + "/rpmdb.sqlite"])
-            var qualifiers = "arch=\(expected["ARCH"]!)&distro=rhel-9.3"
-            if let epoch = expected["EPOCH"] { qualifiers = "arch=\(expected["ARCH"]!)&distro=rhel-9.3&epoch=\(epoch)" }
-            qualifiers += "&upstream=" + Self.encode(expected["SOURCERPM"]!)
-            #expect(PackageURL(package: package, distro: catalog.distro).description
-                    == "pkg:rpm/redhat/\(name)@\(Self.encode(versionRelease))?\(qualifiers)")
-            #expect(package.supplier?.name == expected["VENDOR"] ?? (name == "bare" ? "Example Builders" : "Jane Doe"))
-        }
-        #expect(catalog.packages.first { $0.name == "uses-hello" }?.dependencies == ["hello-tool"])
-        #expect(catalog.packages.first { $0.name == "uses-hello" }?.supplier?.email == "jane@example.org")
+        try Self.expect(catalog, matches: reference, evidence: directory + "/rpmdb.sqlite", namespace: "redhat", distro: "rhel-9.3")
 
         // Both validators accept the documents.
         let subject = ImageSubject(image: image, name: "team/rhel", supplier: SPDXTests.supplier)
@@ -141,6 +123,85 @@ import TestSupport
         // Fedora's legacy license names, as RHEL 9 writes them, become SPDX expressions.
         #expect(text.contains("\"licenseDeclared\" : \"GPL-2.0-or-later\""), "\(text)")
         #expect(text.contains("\"licenseDeclared\" : \"GPL-3.0-or-later AND Apache-2.0\""), "\(text)")
+    }
+
+    /// Every package `rpm -qa` lists, with the same epoch, version, release, arch, license,
+    /// URL, source rpm and vendor (else packager), from `evidence`; nothing else.
+    static func expect(_ catalog: ImageCatalog, matches reference: [[String: String]], evidence: String, namespace: String, distro: String) throws {
+        #expect(catalog.packages.count == reference.count)
+        for expected in reference {
+            let name = try #require(expected["NAME"])
+            let package = try #require(catalog.packages.first { $0.name == name }, "\(name) is missing")
+            let versionRelease = "\(expected["VERSION"]!)-\(expected["RELEASE"]!)"
+            #expect(package.version == (expected["EPOCH"].map { "\($0):" } ?? "") + versionRelease)
+            #expect(package.ecosystem == .rpm)
+            #expect(package.declaredLicense == expected["LICENSE"])
+            #expect(package.homepage == expected["URL"])
+            #expect(package.evidence == [evidence])
+            var qualifiers = "arch=\(expected["ARCH"]!)&distro=\(distro)"
+            if let epoch = expected["EPOCH"] { qualifiers += "&epoch=\(epoch)" }
+            qualifiers += "&upstream=" + Self.encode(expected["SOURCERPM"]!)
+            #expect(PackageURL(package: package, distro: catalog.distro).description
+                    == "pkg:rpm/\(namespace)/\(name)@\(Self.encode(versionRelease))?\(qualifiers)")
+            #expect(package.supplier?.name == expected["VENDOR"] ?? (name == "bare" ? "Example Builders" : "Jane Doe"))
+        }
+        #expect(catalog.packages.first { $0.name == "uses-hello" }?.dependencies == ["hello-tool"])
+        #expect(catalog.packages.first { $0.name == "uses-hello" }?.supplier?.email == "jane@example.org")
+    }
+
+    /// The Berkeley DB `Packages` of RHEL 8, CentOS 7 and Amazon Linux 2: the headers rpm wrote,
+    /// stored by Berkeley DB's own `db_load` under rpm's keys (the header number, native byte
+    /// order; key 0 the next number), read back by rpm itself through its `bdb_ro` backend.
+    /// One header is larger than a page, so it lies on overflow pages.
+    @Test func berkeleyDBPackagesAreWhatRpmReads() throws {
+        let fixture = try SBOMFixture()
+        let sqlite = try Self.makeDatabase(root: fixture.directory.file("made"), work: fixture.directory)
+        let layer = fixture.directory.file("layer")
+        let dbpath = layer + "/var/lib/rpm"
+        try FileManager.default.createDirectory(atPath: dbpath, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: layer + "/etc", withIntermediateDirectories: true)
+        try Data("NAME=\"CentOS Linux\"\nID=\"centos\"\nVERSION_ID=\"7\"\n".utf8).write(to: URL(fileURLWithPath: layer + "/etc/os-release"))
+        let dump = fixture.directory.file("packages.dump")
+        try Tool.check("python3", ["-c", """
+            import sqlite3, struct, sys
+            rows = sqlite3.connect(sys.argv[1]).execute("SELECT hnum, blob FROM Packages ORDER BY hnum").fetchall()
+            assert max(len(blob) for _, blob in rows) > 4096, "no header spills onto overflow pages"
+            lines = ["VERSION=3", "format=bytevalue", "type=hash", "db_pagesize=4096", "HEADER=END"]
+            lines += [" " + struct.pack("=I", 0).hex(), " " + struct.pack("=I", max(hnum for hnum, _ in rows) + 1).hex()]
+            for hnum, blob in rows:
+                lines += [" " + struct.pack("=I", hnum).hex(), " " + bytes(blob).hex()]
+            open(sys.argv[2], "w").write("\\n".join(lines + ["DATA=END"]) + "\\n")
+            """, sqlite + "/rpmdb.sqlite", dump])
+        try Tool.check("db5.3_load", ["-f", dump, dbpath + "/Packages"])
+        let reference = try Self.query(dbpath, backend: "bdb_ro")
+        #expect(reference.count == Self.specs.count)
+
+        let tarball = fixture.directory.file("bdb.tar")
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-fixtures.py", "-q", "image", "--layout", "docker-classic",
+                                   "--layer", layer, "--tag", "sbom/centos:7", "--out", tarball])
+        let catalog = ImageCatalog(image: try fixture.read(tarball).artifact.images[0])
+        #expect(catalog.warnings.isEmpty, "\(catalog.warnings)")
+        try Self.expect(catalog, matches: reference, evidence: "var/lib/rpm/Packages", namespace: "centos", distro: "centos-7")
+
+        // Every overflow page pointing back at itself: a loop that must end in a warning.
+        try Tool.check("python3", ["-c", """
+            import sys
+            data = bytearray(open(sys.argv[1], "rb").read())
+            looped = 0
+            for number in range(1, len(data) // 4096):
+                page = number * 4096
+                if data[page + 25] == 7:
+                    data[page + 16:page + 20] = number.to_bytes(4, sys.byteorder)
+                    looped += 1
+            assert looped > 0, "no overflow page"
+            open(sys.argv[1], "wb").write(data)
+            """, dbpath + "/Packages"])
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-fixtures.py", "-q", "image", "--layout", "docker-classic",
+                                   "--layer", layer, "--tag", "sbom/centos:7", "--out", tarball])
+        let looped = ImageCatalog(image: try fixture.read(tarball).artifact.images[0])
+        #expect(looped.packages.isEmpty)
+        let warned = looped.warnings.joined()
+        #expect(warned.contains("/var/lib/rpm/Packages, which the rpm cataloger cannot read: ") && warned.contains("overflow"), "\(warned)")
     }
 
     /// Header blobs made to hurt, next to a good one in a database SQLite wrote: each bad one
@@ -185,7 +246,7 @@ import TestSupport
         let warned = catalog.warnings.joined(separator: "\n")
         #expect(warned.contains("/var/lib/rpm/rpmdb.sqlite: 5 package headers were unreadable and skipped"), "\(warned)")
         #expect(warned.contains("/usr/lib/sysimage/rpm/rpmdb.sqlite"), "\(warned)")
-        #expect(warned.contains("/var/lib/rpm/Packages: it is a Berkeley DB rpm database"), "\(warned)")
+        #expect(warned.contains("/var/lib/rpm/Packages, which the rpm cataloger cannot read: it is not a Berkeley DB hash database"), "\(warned)")
         #expect(warned.contains("/usr/lib/sysimage/rpm/Packages.db: it is an ndb rpm database"), "\(warned)")
     }
 }
