@@ -2,7 +2,8 @@ import Foundation
 
 /// npm lock files: a project's `package-lock.json` (lockfile v2 and v3: the `packages` map
 /// keyed by install path; v1: the nested `dependencies` map) and npm's hidden lockfile
-/// `node_modules/.package-lock.json` (what is installed). Development dependencies of a
+/// `node_modules/.package-lock.json` (what is installed). The project itself is listed too
+/// (its name and version, as Syft lists it). Development dependencies of a
 /// `package-lock.json` are left out: production images install without them. A package also
 /// found by its own `package.json` is listed once, from there (``ImageCatalog``).
 public struct NpmLockCataloger: Cataloger {
@@ -28,7 +29,8 @@ public struct NpmLockCataloger: Cataloger {
         }
         let hidden = file.path.hasSuffix(".package-lock.json")
         if let packages = object["packages"] as? [String: Any] {
-            return CatalogResult(packages: packages.keys.sorted().compactMap { key in
+            let project = (packages[""] as? [String: Any]).flatMap { Self.project($0, path: file.path) }
+            return CatalogResult(packages: (project.map { [$0] } ?? []) + packages.keys.sorted().compactMap { key in
                 guard let entry = packages[key] as? [String: Any] else { return nil }
                 return Self.package(installedAt: key, entry, includeDev: hidden, path: file.path)
             })
@@ -37,6 +39,11 @@ public struct NpmLockCataloger: Cataloger {
             throw MalformedMetadata("it has neither a packages nor a dependencies map")
         }
         var found: [SoftwarePackage] = []
+        if var project = Self.project(object, path: file.path) {
+            // v1's top-level dependencies are the whole tree: the project's own are those not for development.
+            project.dependencies = dependencies.keys.filter { (dependencies[$0] as? [String: Any])?["dev"] as? Bool != true }.sorted()
+            found.append(project)
+        }
         try Self.collect(dependencies, depth: 0, path: file.path, into: &found)
         return CatalogResult(packages: found)
     }
@@ -71,6 +78,16 @@ public struct NpmLockCataloger: Cataloger {
                 try collect(nested, depth: depth + 1, path: path, into: &found)
             }
         }
+    }
+
+    /// The project the lock file is for (the `""` entry of v2/v3, the top of v1), when it
+    /// names itself and its version.
+    static func project(_ entry: [String: Any], path: String) -> SoftwarePackage? {
+        guard let name = entry["name"] as? String, let version = entry["version"] as? String, !version.isEmpty else { return nil }
+        var package = npmPackage(fullName: name, version: version, path: path)
+        package?.declaredLicense = entry["license"] as? String
+        package?.dependencies = ((entry["dependencies"] as? [String: Any])?.keys.sorted()) ?? []
+        return package
     }
 
     /// `@scope/name` or `name`; nil for what is not an npm name.
