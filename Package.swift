@@ -13,12 +13,13 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        // System libraries (Debian: libssl-dev, libdeflate-dev, libisal-dev, libzstd-dev, libcurl4-openssl-dev).
+        // System libraries (Debian: libssl-dev, libdeflate-dev, libisal-dev, libzstd-dev, libcurl4-openssl-dev, libsodium-dev, libsqlite3-dev).
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CIsal", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Capabilities, dependencies flowing one way (see shared/design/ARCHITECTURE.md).
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -34,7 +35,7 @@ let package = Package(
         .target(name: "Record", dependencies: ["AWS"]),
         .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS", "Crypto", "StreamIO"]),
         .target(name: "GitOps", dependencies: ["OCI", "StreamIO", .product(name: "Yams", package: "Yams")]),
-        .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", "CSQLite", "CDeflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "Crypto", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM", "Record"]),
         .executableTarget(
             name: "ecr-publish",

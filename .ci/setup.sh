@@ -4,11 +4,13 @@
 set -euo pipefail
 
 packages=(
-  libcurl4-openssl-dev libssl-dev libdeflate-dev libisal-dev libzstd-dev libsodium-dev  # build
+  libcurl4-openssl-dev libssl-dev libdeflate-dev libisal-dev libzstd-dev libsodium-dev libsqlite3-dev  # build
   skopeo docker-registry apache2-utils git openssl gzip zstd              # test verifiers and servers
   debootstrap time openssh-server openssh-client                         # realistic test image, bench, ssh git remote
   golang-go                                                              # Go's archive/tar and its test archives: the tar corpus reference
   groovy                                                                 # the Jenkins shared-library step compiled and run against stubs
+  rpm db5.3-util                                                         # rpmbuild, rpm --dbpath, db_load: the rpmdb references of the SBOM tests
+  gcc binutils                                                           # cc, objcopy, readelf: the cargo-auditable binaries of the SBOM tests
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -33,10 +33,14 @@ command -v syft >/dev/null || python3 -m pip install --quiet --disable-pip-versi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-# measure NAME COMMAND...: ROUNDS runs, then "NAME median-seconds max-RSS-MiB".
+# measure NAME COMMAND...: ROUNDS runs (after one untimed run, so every command reads the
+# tarball from the page cache), then "NAME median-seconds max-RSS-MiB"; the median is kept
+# in MEDIAN[NAME] for the ratios.
+declare -A MEDIAN
 measure() {
     local name=$1; shift
-    local times=() rss=0 line
+    local times=() rss=0 line median
+    "$@" >/dev/null 2>&1 || { log "$name failed"; exit 1; }
     for _ in $(seq "$ROUNDS"); do
         rm -rf "$WORK/out"
         /usr/bin/time -o "$WORK/time" -f '%e %M' "$@" >/dev/null 2>&1
@@ -44,15 +48,21 @@ measure() {
         times+=("${line% *}")
         (( ${line#* } > rss )) && rss=${line#* }
     done
-    printf '%-28s %8s s %8s MiB\n' "$name" "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")" "$(( rss / 1024 ))"
+    median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")
+    MEDIAN[$name]=$median
+    printf '%-32s %8s s %8s MiB   (runs: %s)\n' "$name" "$median" "$(( rss / 1024 ))" "${times[*]}"
 }
+ratio() { awk -v a="${MEDIAN[$1]}" -v b="${MEDIAN[$2]}" 'BEGIN { printf "%.2f", a / b }'; }
 
-log "image $BENCH_IMAGE ($(stat -c %s "$BENCH_IMAGE") bytes), $ROUNDS rounds each"
-printf '%-28s %10s %12s\n' command "wall (median)" "peak RSS (max)"
+log "image $BENCH_IMAGE ($(stat -c %s "$BENCH_IMAGE") bytes), $ROUNDS rounds each, $(nproc) cores"
+printf '%-32s %10s %12s\n' command "wall (median)" "peak RSS (max)"
 measure "ecr-publish sbom" "$ECR_PUBLISH_BIN" sbom "$BENCH_IMAGE" --output "$WORK/ours.spdx.json"
+measure "ecr-publish sbom --exact-digest" "$ECR_PUBLISH_BIN" sbom "$BENCH_IMAGE" --exact-digest --output "$WORK/ours.spdx.json"
 measure "syft spdx-json" syft -q "docker-archive:$BENCH_IMAGE" -o "spdx-json=$WORK/syft.spdx.json"
 measure "publish --no-push" "$ECR_PUBLISH_BIN" publish "$BENCH_IMAGE" --repository bench/image --no-push --output "$WORK/out"
 measure "publish --no-push --no-sbom" "$ECR_PUBLISH_BIN" publish "$BENCH_IMAGE" --repository bench/image --no-push --output "$WORK/out" --no-sbom
+echo "sbom / syft: $(ratio "ecr-publish sbom" "syft spdx-json") (target <= 0.25); sbom --exact-digest / syft: $(ratio "ecr-publish sbom --exact-digest" "syft spdx-json")"
+echo "publish --no-push with / without the SBOM: $(ratio "publish --no-push" "publish --no-push --no-sbom") (target <= 1.10)"
 
 "$ECR_PUBLISH_BIN" sbom "$BENCH_IMAGE" --output "$WORK/ours.spdx.json" >/dev/null
 syft -q "docker-archive:$BENCH_IMAGE" -o "spdx-json=$WORK/syft.spdx.json"

@@ -28,6 +28,7 @@ struct BlobIngester {
     var visitor: (any LayerVisitor)? = nil
     /// Blobs the destination already holds, by diffID: layers it names are not compressed.
     var reuse: (any LayerReuse)? = nil
+    var compressesLayers = true
 
     /// Small non-JSON members (VERSION files) are kept in memory up to this size.
     private let smallFileLimit = 64 * 1024
@@ -74,8 +75,10 @@ struct BlobIngester {
     private func ingestTar(path: String, size: Int64, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
         if let reuse, let expected = expectedDiffID(path: path, size: size, reuse: reuse),
            let known = reuse.reusableBlob(forDiffID: expected.digest) {
-            return try hashTar(path: path, source: source, guarded: guarded, expected: expected, known: known)
+            return try hashTar(path: path, source: source, guarded: guarded, reusing: (expected, known))
         }
+        // `sbom` without --exact-digest: hashed and walked, never compressed.
+        guard compressesLayers else { return try hashTar(path: path, source: source, guarded: guarded, reusing: nil) }
         let writer = try spool.makeWriter()
         let gzip = ParallelGzipWriter(pool: pool) { try writer.write($0) }
         let diffHasher = SHA256Hasher()
@@ -95,15 +98,21 @@ struct BlobIngester {
             files: files, layerError: layerError)
     }
 
-    /// A layer whose blob the destination already holds: hashed to check its diffID and
-    /// walked for the catalogers, never compressed or spooled.
+    /// A layer hashed to check its diffID and walked for the catalogers, never compressed or
+    /// spooled: one whose blob the destination already holds (`reusing`), or any layer when
+    /// nothing is to be published (`compressesLayers` off; its descriptor is then the tar's).
     private func hashTar(
-        path: String, source: any ByteSource, guarded: GuardedSource, expected: ExpectedDiffID, known: Descriptor
+        path: String, source: any ByteSource, guarded: GuardedSource, reusing: (expected: ExpectedDiffID, known: Descriptor)?
     ) throws -> ScannedBlob {
         let diffHasher = SHA256Hasher()
         let tee = TeeSource(source, observers: [{ diffHasher.update($0) }])
         let (files, layerError) = try walk(tee, path: path, guarded: guarded)
         let diffID = diffHasher.finalize()
+        guard let (expected, known) = reusing else {
+            return ScannedBlob(
+                archivePath: path, kind: .tarLayer, digest: diffID, size: tee.count, diffID: diffID, uncompressedSize: tee.count,
+                stored: diffID, storedSize: tee.count, storedCompression: .uncompressed, files: files, layerError: layerError)
+        }
         if diffID != expected.digest {
             switch expected {
             case .named(let name): throw ArchiveError.digestMismatch(path: path, expected: name, actual: diffID)

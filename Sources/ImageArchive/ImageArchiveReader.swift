@@ -16,6 +16,10 @@ public struct ArchiveReadOptions: Sendable {
     /// Keep every layer entry for ``PreparedImage/fileSystem()`` (about 150 bytes a file);
     /// when false, layers keep only whiteouts and captured files.
     public var recordsEntries = true
+    /// gzip uncompressed tar layers during the pass, so the manifest names the blobs publish
+    /// pushes. Off (`ecr-publish sbom` without `--exact-digest`), such layers are only hashed
+    /// and walked: ``PreparedLayer/Action/hashed``, and the manifest digest is not final.
+    public var compressesLayers = true
     /// Streams chosen files of every layer during the pass (the SBOM's catalogers); its
     /// findings land in each layer's ``LayerFiles/findings``.
     public var visitor: (any LayerVisitor)?
@@ -53,7 +57,7 @@ public enum ImageArchiveReader {
         let ingester = BlobIngester(
             spool: spool, pool: pool, limits: options.limits, capture: options.capture,
             captureBudget: CaptureBudget(bytes: options.limits.maxCapturedBytes), recordsEntries: options.recordsEntries,
-            visitor: options.visitor, reuse: options.reuse)
+            visitor: options.visitor, reuse: options.reuse, compressesLayers: options.compressesLayers)
         let scanner = ArchiveScanner(label: path, limits: options.limits, ingester: ingester)
         let contents = try mapCompression(path: path) { try scanner.scan(source) }
         let resolver = ImageResolver(

@@ -295,7 +295,9 @@ struct ImageResolver {
             mediaType: format.layerMediaType(blob.storedCompression), digest: blob.stored, size: blob.storedSize)
         return PreparedLayer(
             sourcePath: blob.archivePath, diffID: diffID, uncompressedSize: blob.uncompressedSize ?? 0,
-            descriptor: descriptor, action: blob.reused ? .reused : blob.kind == .tarLayer ? .compressed : .kept, files: files)
+            descriptor: descriptor,
+            action: blob.reused ? .reused : blob.kind != .tarLayer ? .kept : blob.storedCompression == .uncompressed ? .hashed : .compressed,
+            files: files)
     }
 
     private func buildImage(

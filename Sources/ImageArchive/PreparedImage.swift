@@ -21,6 +21,9 @@ public struct PreparedLayer: Sendable {
         /// It was an uncompressed tar whose gzip blob the destination already held: only
         /// hashed (its diffID checked), never compressed; the image names that blob.
         case reused
+        /// It is an uncompressed tar that was only hashed and walked (`compressesLayers`
+        /// off): its descriptor is the tar's, not the blob publish would push.
+        case hashed
     }
 
     /// The member of the tarball it came from.
@@ -35,7 +38,8 @@ public struct PreparedLayer: Sendable {
     public var files: LayerFiles
 }
 
-/// A single-platform image ready to publish: every digest is final.
+/// A single-platform image ready to publish: every digest is final, unless its layers were
+/// only hashed (``manifestIsFinal``).
 public struct PreparedImage: Sendable {
     /// The name the tarball gave the image (a RepoTag or ref name), if any.
     public var sourceName: String?
@@ -46,6 +50,9 @@ public struct PreparedImage: Sendable {
     public var manifest: Descriptor
     public var manifestBytes: [UInt8]
     public var layers: [PreparedLayer]
+
+    /// Whether ``manifest`` is the digest publish pushes: false when a layer was only hashed.
+    public var manifestIsFinal: Bool { !layers.contains { $0.action == .hashed } }
 
     /// The image's squashed file system (whiteouts applied).
     public func fileSystem() -> FileSystemView {

@@ -4,9 +4,11 @@ import ImageArchive
 import OCI
 import StreamIO
 
-/// `ecr-publish sbom`: one pass over the tarball for its SBOMs alone. Layers are digested as
-/// `publish` would push them (same compression level), so the SBOM names the same manifest
-/// digest; the blobs go to a temporary spool that is removed at the end.
+/// `ecr-publish sbom`: one pass over the tarball for its SBOMs alone. Uncompressed layers are
+/// hashed and walked, not compressed: the SBOM names the image by its manifest digest when
+/// the tarball's layers are already compressed (publish pushes them as they are), else by its
+/// image ID. With ``exactDigest``, layers are compressed as `publish` would (same level) into a
+/// temporary spool that is removed at the end, and the SBOM names the manifest digest publish pushes.
 public struct SBOMRun: Sendable {
     public var imagePath: String
     /// The image's name in the SBOM (the repository, `team/app`); default: the tarball's name for it.
@@ -15,6 +17,8 @@ public struct SBOMRun: Sendable {
     public var platform: Platform?
     public var manifestFormat: ManifestFormat = .oci
     public var compressionLevel = 5
+    /// Compress uncompressed layers to name the manifest digest publish pushes.
+    public var exactDigest = false
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Where the SBOM goes; with several platforms, `-os-arch` is put before the extension.
     public var output: String
@@ -42,6 +46,7 @@ public struct SBOMRun: Sendable {
             options.platform = run.platform
             options.limits = run.limits
             options.recordsEntries = false
+            options.compressesLayers = run.exactDigest
             options.visitor = run.step.visitor
             return try ImageArchiveReader.read(path: run.imagePath, options: options, spool: spool, pool: pool)
         }

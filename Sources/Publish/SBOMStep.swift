@@ -52,7 +52,8 @@ public struct SBOMStep: Sendable {
                 warnings.append("the image has no supplier (NTIA's minimum elements want one): pass --sbom-supplier 'Organization: NAME'")
             }
             return SBOMReport(
-                platform: image.platform?.description, files: files, packages: catalog.packages.count,
+                platform: image.platform?.description, manifestDigest: subject.identity.manifestDigest?.description,
+                imageID: image.config.digest.description, files: files, packages: catalog.packages.count,
                 ecosystems: catalog.countsByEcosystem, distro: catalog.distro.map { $0.prettyName ?? $0.qualifier },
                 warnings: warnings)
         }
@@ -68,6 +69,11 @@ public struct SBOMStep: Sendable {
 /// One image's SBOM in the report: where it went and what it counts.
 public struct SBOMReport: Codable, Sendable {
     public var platform: String?
+    /// The manifest digest the SBOM names; nil when `sbom` ran without `--exact-digest` on
+    /// layers it would have to compress to know it (the SBOM then names the image ID).
+    public var manifestDigest: String?
+    /// The image ID: the digest of the image's configuration.
+    public var imageID: String
     public var files: [String]
     public var packages: Int
     /// Package counts by ecosystem (purl type: deb, apk, pypi, npm, …).

@@ -54,6 +54,11 @@ final class CatalogVisit: LayerVisit {
         if let cataloger = catalogers.first(where: { $0.reads(path: path) }) {
             (name, maxSize, choice) = (cataloger.name, Int64(cataloger.maxFileSize), .inMemory(cataloger))
         } else if let cataloger = spilling.first(where: { $0.reads(path: path) }) {
+            if let reason = cataloger.unsupported(path: path) {
+                catalog.metadataPaths.insert(path)
+                warn("skipped /\(path): \(reason)")
+                return .skip
+            }
             (name, maxSize, choice) = (cataloger.name, cataloger.maxFileSize, .spilled(cataloger))
         } else {
             var length = 0
@@ -121,6 +126,7 @@ final class CatalogVisit: LayerVisit {
                 return
             }
         }
+        for warning in result.warnings { warn("/\(path): \(warning)") }
         if let distro = result.distro { catalog.distros[path] = distro }
         for (package, license) in result.licenses { catalog.licenses[path] = (package, license) }
         let room = limits.maxPackagesPerLayer - catalog.packages.count

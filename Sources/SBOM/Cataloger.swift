@@ -32,11 +32,14 @@ public struct CatalogResult: Sendable {
     public var distro: Distro?
     /// Declared licenses of OS packages found apart from them (Debian copyright files), by package name.
     public var licenses: [String: String] = [:]
+    /// What was skipped inside a file that was read (a database's unreadable rows).
+    public var warnings: [String] = []
 
-    public init(packages: [SoftwarePackage] = [], distro: Distro? = nil, licenses: [String: String] = [:]) {
+    public init(packages: [SoftwarePackage] = [], distro: Distro? = nil, licenses: [String: String] = [:], warnings: [String] = []) {
         self.packages = packages
         self.distro = distro
         self.licenses = licenses
+        self.warnings = warnings
     }
 }
 
@@ -50,13 +53,13 @@ public struct MalformedMetadata: Error, Sendable, CustomStringConvertible {
 /// The catalogers of this release, in the order they are asked.
 public enum Catalogers {
     public static let all: [any Cataloger] = [
-        OSReleaseCataloger(), DpkgCataloger(), ApkCataloger(), PythonCataloger(), NpmCataloger(),
+        OSReleaseCataloger(), DpkgCataloger(), ApkCataloger(), PythonCataloger(), NpmCataloger(), NpmLockCataloger(),
         DebianCopyrightCataloger(), RubyGemCataloger(), ComposerCataloger(), DotNetCataloger(),
     ]
 
     /// Those that read large files from a temporary copy.
-    public static let spilling: [any SpillingCataloger] = [JavaArchiveCataloger()]
+    public static let spilling: [any SpillingCataloger] = [JavaArchiveCataloger(), RpmDatabaseCataloger()]
 
     /// Those that choose files by their first bytes and read them as a stream.
-    public static let sniffing: [any SniffingCataloger] = [GoBinaryCataloger()]
+    public static let sniffing: [any SniffingCataloger] = [ELFBinaryCataloger()]
 }

@@ -24,14 +24,16 @@ struct CycloneDXDocument: Encodable {
         var supplier: OrganizationalEntity?
         var name: String
         var version: String?
+        var description: String?
         var licenses: [LicenseChoice]?
+        var cpe: String?
         var purl: String?
         var externalReferences: [ExternalReference]?
         var properties: [Property]?
 
         enum CodingKeys: String, CodingKey {
             case bomRef = "bom-ref"
-            case type, supplier, name, version, licenses, purl, externalReferences, properties
+            case type, supplier, name, version, description, licenses, cpe, purl, externalReferences, properties
         }
     }
 

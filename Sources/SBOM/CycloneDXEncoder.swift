@@ -30,7 +30,7 @@ public struct CycloneDXEncoder: Sendable {
             components.append(BOM.Component(
                 bomRef: entry.spdxID, type: "library", supplier: package.supplier.map(Self.entity), name: Self.name(package),
                 version: package.version, licenses: package.declaredLicense.flatMap(LicenseExpression.init(declared:)).map(Self.licenses),
-                purl: entry.purl.description,
+                cpe: entry.cpe, purl: entry.purl.description,
                 externalReferences: package.homepage.flatMap(SPDXEncoder.validURL).map { [BOM.ExternalReference(url: $0, type: "website")] },
                 properties: properties))
             topLevel.append(entry.spdxID)
@@ -39,10 +39,10 @@ public struct CycloneDXEncoder: Sendable {
         dependencies += entries.map { BOM.Dependency(ref: $0.spdxID, dependsOn: $0.dependencyIDs) }
         let root = BOM.Component(
             bomRef: rootRef, type: "container", supplier: subject.supplier.map(Self.entity), name: subject.name,
-            version: subject.manifestDigest.description, purl: rootRef)
+            version: subject.identity.digest.description, description: subject.identity.note, purl: rootRef)
         let tool = BOM.Component(type: "application", name: "ecr-publish", version: toolVersion)
         let document = BOM(
-            serialNumber: Self.serialNumber(subject.manifestDigest.hex), metadata: .init(timestamp: info.created, tools: .init(components: [tool]), component: root),
+            serialNumber: Self.serialNumber(subject.identity.digest.hex), metadata: .init(timestamp: info.created, tools: .init(components: [tool]), component: root),
             components: components, dependencies: dependencies)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

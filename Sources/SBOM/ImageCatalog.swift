@@ -53,6 +53,7 @@ public struct ImageCatalog: Sendable {
         for index in packages.indices where packages[index].ecosystem == .deb && packages[index].declaredLicense == nil {
             packages[index].declaredLicense = debianLicenses[packages[index].name]
         }
+        packages = Self.withoutDuplicateLockEntries(packages)
         packages.sort {
             ($0.ecosystem, $0.namespace ?? "", $0.name, $0.version, $0.evidence.first ?? "")
                 < ($1.ecosystem, $1.namespace ?? "", $1.name, $1.version, $1.evidence.first ?? "")
@@ -61,6 +62,20 @@ public struct ImageCatalog: Sendable {
         // /etc/os-release before /usr/lib/os-release, as systemd reads them.
         distro = distros.first { $0.path.hasPrefix("etc/") }?.distro ?? distros.last?.distro
         self.warnings = warnings
+    }
+
+    /// An npm package found both by its own package.json and in a lock file is listed once,
+    /// from its package.json (which names its author and license); one listed by several
+    /// lock files, once.
+    private static func withoutDuplicateLockEntries(_ packages: [SoftwarePackage]) -> [SoftwarePackage] {
+        let isLockEntry = { (package: SoftwarePackage) in package.ecosystem == .npm && NpmLockCataloger.isLockFile(package.evidence.first ?? "") }
+        let key = { (package: SoftwarePackage) in "\(package.namespace ?? "")/\(package.name)@\(package.version)" }
+        let installed = Set(packages.filter { $0.ecosystem == .npm && !isLockEntry($0) }.map(key))
+        var listed = Set<String>()
+        return packages.filter { package in
+            guard isLockEntry(package) else { return true }
+            return !installed.contains(key(package)) && listed.insert(key(package)).inserted
+        }
     }
 
     private static func isBelow(_ path: String, _ directory: String) -> Bool {

@@ -3,9 +3,11 @@ import ImageArchive
 import OCI
 
 extension ImageSubject {
-    /// The subject for `image` of a read tarball, named `name` (the repository).
+    /// The subject for `image` of a read tarball, named `name` (the repository): by its
+    /// manifest digest when that is final, else by its image ID.
     public init(image: PreparedImage, name: String, repositoryURL: String? = nil, supplier: Supplier? = nil) {
-        self.init(name: name, manifestDigest: image.manifest.digest, repositoryURL: repositoryURL,
+        let identity: ImageIdentity = image.manifestIsFinal ? .manifest(image.manifest.digest) : .imageID(image.config.digest)
+        self.init(name: name, identity: identity, repositoryURL: repositoryURL,
                   platform: image.platform, diffIDs: image.layers.map(\.diffID))
         self.supplier = supplier ?? Self.supplier(config: image.configBytes)
     }

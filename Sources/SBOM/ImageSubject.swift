@@ -4,8 +4,8 @@ import OCI
 public struct ImageSubject: Sendable {
     /// The repository (`team/app`), or the name the tarball gave the image.
     public var name: String
-    /// The image manifest's digest: the root package's version and the document's identity.
-    public var manifestDigest: Digest
+    /// The digest that names the image: the root package's version and the document's identity.
+    public var identity: ImageIdentity
     /// `registry/repository` when known, the purl's `repository_url`.
     public var repositoryURL: String?
     public var platform: Platform?
@@ -15,15 +15,16 @@ public struct ImageSubject: Sendable {
     /// `org.opencontainers.image.vendor` label, else its config's `author`.
     public var supplier: Supplier?
 
-    public init(name: String, manifestDigest: Digest, repositoryURL: String? = nil, platform: Platform? = nil, diffIDs: [Digest] = []) {
+    public init(name: String, identity: ImageIdentity, repositoryURL: String? = nil, platform: Platform? = nil, diffIDs: [Digest] = []) {
         self.name = name
-        self.manifestDigest = manifestDigest
+        self.identity = identity
         self.repositoryURL = repositoryURL
         self.platform = platform
         self.diffIDs = diffIDs
     }
 
-    /// `pkg:oci/app@sha256%3A…?arch=amd64&repository_url=…`.
+    /// `pkg:oci/app@sha256%3A…?arch=amd64&repository_url=…`; without a version when the
+    /// manifest digest is not known (the purl spec's oci version is the manifest digest).
     public var purl: PackageURL {
         var qualifiers: [String: String] = [:]
         if let repositoryURL { qualifiers["repository_url"] = repositoryURL }
@@ -32,7 +33,35 @@ public struct ImageSubject: Sendable {
             qualifiers["os"] = platform.os
         }
         let last = name.split(separator: "/").last.map(String.init) ?? name
-        return PackageURL(type: "oci", name: last.lowercased(), version: manifestDigest.description, qualifiers: qualifiers)
+        return PackageURL(type: "oci", name: last.lowercased(), version: identity.manifestDigest?.description, qualifiers: qualifiers)
+    }
+}
+
+/// What names an image in its SBOM.
+public enum ImageIdentity: Sendable, Equatable {
+    /// The digest of the manifest publish pushes.
+    case manifest(Digest)
+    /// The image ID (the digest of its configuration), when the manifest digest is not known:
+    /// `ecr-publish sbom` without `--exact-digest` on layers publish would compress.
+    case imageID(Digest)
+
+    public var digest: Digest {
+        switch self {
+        case .manifest(let digest), .imageID(let digest): return digest
+        }
+    }
+
+    public var manifestDigest: Digest? {
+        if case .manifest(let digest) = self { return digest }
+        return nil
+    }
+
+    /// Said in the documents when the version is the image ID.
+    var note: String? {
+        guard case .imageID = self else { return nil }
+        return "The version is the image ID (the digest of the image configuration), not a manifest digest: "
+            + "the manifest digest depends on how the layers are compressed, which this SBOM was made without. "
+            + "ecr-publish sbom --exact-digest, or the SBOM publish writes, names the pushed manifest digest."
     }
 }
 

@@ -53,6 +53,16 @@ public enum LicenseExpression: Sendable, Equatable {
             }
         }
         if !current.isEmpty { tokens.append(current) }
+        // Two-word aliases inside an expression (`GPLv2+ and ASL 2.0`) are one operand.
+        var merged: [String] = []
+        for token in tokens {
+            if let last = merged.last, aliases[(last + " " + token).lowercased()] != nil {
+                merged[merged.count - 1] = last + " " + token
+            } else {
+                merged.append(token)
+            }
+        }
+        tokens = merged
         var output: [String] = []
         var depth = 0
         var expectOperand = true
@@ -128,6 +138,10 @@ public enum LicenseExpression: Sendable, Equatable {
         "gpl-2": "GPL-2.0-only", "gpl-2+": "GPL-2.0-or-later", "gpl-3": "GPL-3.0-only", "gpl-3+": "GPL-3.0-or-later",
         "lgpl-2": "LGPL-2.0-only", "lgpl-2+": "LGPL-2.0-or-later", "lgpl-2.1+": "LGPL-2.1-or-later",
         "lgpl-3+": "LGPL-3.0-or-later", "lgpl-3": "LGPL-3.0-only",
+        // Fedora's legacy short names, still in RHEL 9 and Amazon Linux 2023 rpm headers.
+        "gplv2": "GPL-2.0-only", "gplv2+": "GPL-2.0-or-later", "gplv3": "GPL-3.0-only", "gplv3+": "GPL-3.0-or-later",
+        "lgplv2+": "LGPL-2.0-or-later", "lgplv2.1+": "LGPL-2.1-or-later", "lgplv3": "LGPL-3.0-only", "lgplv3+": "LGPL-3.0-or-later",
+        "agplv3": "AGPL-3.0-only", "agplv3+": "AGPL-3.0-or-later", "asl 2.0": "Apache-2.0", "mplv2.0": "MPL-2.0",
     ]
 
     /// Trove classifiers (`License :: OSI Approved :: MIT License`) by their last part.

@@ -27,6 +27,8 @@ public struct PackageURL: Sendable, Equatable, CustomStringConvertible {
         switch package.ecosystem {
         case .deb, .apk, .rpm:
             namespace = distro?.id ?? (package.ecosystem == .deb ? "debian" : package.ecosystem == .apk ? "alpine" : nil)
+            // The rpm namespace is the vendor: Red Hat for RHEL (`distro=rhel-9.3` still says which), as Syft writes it.
+            if package.ecosystem == .rpm, namespace == "rhel" { namespace = "redhat" }
             if let distro { qualifiers["distro"] = distro.qualifier }
         case .pypi:
             name = PythonCataloger.normalized(name)
@@ -46,7 +48,7 @@ public struct PackageURL: Sendable, Equatable, CustomStringConvertible {
         default:
             break
         }
-        self.init(type: package.ecosystem.purlType, namespace: namespace, name: name, version: package.version,
+        self.init(type: package.ecosystem.purlType, namespace: namespace, name: name, version: package.purlVersion ?? package.version,
                   qualifiers: qualifiers, subpath: subpath)
     }
 

@@ -30,6 +30,7 @@ struct SPDXDocument: Encodable {
         var copyrightText = "NOASSERTION"
         var externalRefs: [ExternalRef]
         var primaryPackagePurpose: String
+        var comment: String?
     }
 
     struct ExternalRef: Encodable {

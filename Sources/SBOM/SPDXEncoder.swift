@@ -15,11 +15,11 @@ public struct SPDXEncoder: Sendable {
         var extracted: [String: SPDXDocument.ExtractedLicense] = [:]
         let entries = PackageEntry.entries(of: catalog)
         packages.append(SPDXDocument.Package(
-            SPDXID: rootID, name: subject.name, versionInfo: subject.manifestDigest.description,
+            SPDXID: rootID, name: subject.name, versionInfo: subject.identity.digest.description,
             supplier: subject.supplier.map(Self.format) ?? "NOASSERTION",
             licenseDeclared: "NOASSERTION",
             externalRefs: [.init(referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: subject.purl.description)],
-            primaryPackagePurpose: "CONTAINER"))
+            primaryPackagePurpose: "CONTAINER", comment: subject.identity.note))
         for entry in entries {
             let package = entry.package
             var licenseDeclared = "NOASSERTION"
@@ -35,7 +35,8 @@ public struct SPDXEncoder: Sendable {
                 homepage: package.homepage.flatMap(Self.validURL),
                 sourceInfo: Self.sourceInfo(package, subject: subject),
                 licenseDeclared: licenseDeclared,
-                externalRefs: [.init(referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: entry.purl.description)],
+                externalRefs: [.init(referenceCategory: "PACKAGE-MANAGER", referenceType: "purl", referenceLocator: entry.purl.description)]
+                    + (entry.cpe.map { [.init(referenceCategory: "SECURITY", referenceType: "cpe23Type", referenceLocator: $0)] } ?? []),
                 primaryPackagePurpose: "LIBRARY"))
             relationships.append(.init(spdxElementId: rootID, relationshipType: "CONTAINS", relatedSpdxElement: entry.spdxID))
         }
@@ -45,9 +46,9 @@ public struct SPDXEncoder: Sendable {
             }
         }
         let document = SPDXDocument(
-            name: subject.name + "@" + subject.manifestDigest.description,
+            name: subject.name + "@" + subject.identity.digest.description,
             documentNamespace: "https://ecr-publish.invalid/spdx/" + PackageURL.encode(subject.name, keeping: "/")
-                + "/" + subject.manifestDigest.hex,
+                + "/" + subject.identity.digest.hex,
             creationInfo: .init(created: info.created, creators: ["Tool: " + info.tool]),
             documentDescribes: [rootID], packages: packages, relationships: relationships,
             hasExtractedLicensingInfos: extracted.isEmpty ? nil : extracted.values.sorted { $0.licenseId < $1.licenseId })
@@ -82,6 +83,7 @@ public struct SPDXEncoder: Sendable {
 struct PackageEntry {
     var package: SoftwarePackage
     var purl: PackageURL
+    var cpe: String?
     var spdxID: String
     var dependencyIDs: [String]
 
@@ -97,7 +99,7 @@ struct PackageEntry {
             var suffix = 2
             while used.contains(id) { id += "-\(suffix)"; suffix += 1 }
             used.insert(id)
-            entries.append(PackageEntry(package: package, purl: purl, spdxID: id, dependencyIDs: []))
+            entries.append(PackageEntry(package: package, purl: purl, cpe: CPE.of(package), spdxID: id, dependencyIDs: []))
         }
         var byName: [String: String] = [:]
         for entry in entries {

@@ -3,6 +3,9 @@ public struct SoftwarePackage: Sendable, Equatable {
     public var name: String
     public var version: String
     public var ecosystem: Ecosystem
+    /// The purl's version where it is not ``version``: an rpm's without its epoch, which
+    /// the purl gives as a qualifier.
+    public var purlVersion: String?
     /// The purl namespace where the ecosystem has one (an npm scope without its `@`, a Maven
     /// group); OS packages take theirs from the distro when the SBOM is made.
     public var namespace: String?

@@ -9,9 +9,16 @@ public protocol SpillingCataloger: Sendable {
     /// Files larger than this are skipped with a warning, never spilled.
     var maxFileSize: Int64 { get }
     func reads(path: String) -> Bool
+    /// Why a file it recognizes is not read (a database format it does not support), said
+    /// as a warning without spilling it; nil for the files it reads.
+    func unsupported(path: String) -> String?
     /// The packages the file at `path` of the image (spilled to `file`) shows.
     /// - Throws: anything (a malformed archive): the file is skipped with a warning.
     func catalog(path: String, file: URL) throws -> CatalogResult
+}
+
+extension SpillingCataloger {
+    public func unsupported(path: String) -> String? { nil }
 }
 
 /// A temporary copy of one layer file, removed when done.

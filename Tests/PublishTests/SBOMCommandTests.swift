@@ -36,6 +36,13 @@ import TestSupport
         #expect(Self.rootVersion(try Self.json(output.file("sbom.spdx.json"))) == manifest)
     }
 
+    static func rootPurl(_ document: [String: Any]) -> String? {
+        let root = (document["packages"] as? [[String: Any]])?.first { $0["SPDXID"] as? String == "SPDXRef-Image" }
+        return ((root?["externalRefs"] as? [[String: Any]])?.first?["referenceLocator"]) as? String
+    }
+
+    /// Uncompressed layers: by default the SBOM names the image ID (nothing compressed, so
+    /// no manifest digest is claimed); `--exact-digest` names the manifest digest publish pushes.
     @Test func sbomCommandNamesTheDigestPublishPushes() throws {
         let directory = try TemporaryDirectory("sbom-command")
         let input = Paths.fixtureImage("sample-docker-classic.tar")
@@ -43,14 +50,50 @@ import TestSupport
         #expect(published.status == 0, "\(published.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("out/sbom.spdx.json")), "--no-sbom")
         let report = try #require(try JSONSerialization.jsonObject(with: published.stdoutData) as? [String: Any])
+        let manifest = try #require((report["manifest"] as? [String: Any])?["digest"] as? String)
+        let config = try #require(((report["images"] as? [[String: Any]])?.first?["config"] as? [String: Any])?["digest"] as? String)
+
         let result = try CLI.run(["sbom", input, "--format", "spdx-json", "--output", directory.file("image.spdx.json"),
-                                  "--repository", "team/app"] + Self.supplier)
+                                  "--repository", "team/app", "--json"] + Self.supplier)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("5 packages (3 deb, 1 npm, 1 pypi)"), "\(result.stdout)")
+        let sbom = try #require((try JSONSerialization.jsonObject(with: result.stdoutData) as? [[String: Any]])?.first)
+        #expect(sbom["ecosystems"] as? [String: Int] == ["deb": 3, "npm": 1, "pypi": 1])
+        #expect(sbom["imageID"] as? String == config)
+        #expect(sbom["manifestDigest"] == nil)
         try Self.validate(directory.file("image.spdx.json"))
         let document = try Self.json(directory.file("image.spdx.json"))
-        #expect(Self.rootVersion(document) == (report["manifest"] as? [String: Any])?["digest"] as? String)
+        #expect(Self.rootVersion(document) == config)
+        #expect(Self.rootPurl(document) == "pkg:oci/app?arch=amd64&os=linux")
         #expect(!FileManager.default.fileExists(atPath: directory.file("blobs")))
+        let cyclonedx = try CLI.run(["sbom", input, "--format", "cyclonedx-json", "--output", directory.file("image.cdx.json")] + Self.supplier)
+        #expect(cyclonedx.status == 0, "\(cyclonedx.stderr)")
+        let schema = try SBOMValidators.cycloneDX(directory.file("image.cdx.json"))
+        #expect(schema.status == 0, "\(schema.stdout)\(schema.stderr)")
+        #expect(((try Self.json(directory.file("image.cdx.json"))["metadata"] as? [String: Any])?["component"] as? [String: Any])?["version"] as? String == config)
+
+        let exact = try CLI.run(["sbom", input, "--exact-digest", "--output", directory.file("exact.spdx.json"), "--repository", "team/app"] + Self.supplier)
+        #expect(exact.status == 0, "\(exact.stderr)")
+        #expect(exact.stdout.contains("5 packages (3 deb, 1 npm, 1 pypi)"), "\(exact.stdout)")
+        #expect(exact.stdout.contains("image     manifest \(manifest)"), "\(exact.stdout)")
+        try Self.validate(directory.file("exact.spdx.json"))
+        #expect(Self.rootVersion(try Self.json(directory.file("exact.spdx.json"))) == manifest)
+    }
+
+    /// Layers already compressed are pushed as they are: the manifest digest is known without
+    /// compressing anything.
+    @Test func compressedLayersNameTheManifestDigestWithoutCompressing() throws {
+        let directory = try TemporaryDirectory("sbom-compressed")
+        let input = Paths.fixtureImage("sample-oci-archive.tar")
+        let published = try CLI.publishLocally(input, output: directory.file("out"), ["--json", "--no-sbom"])
+        #expect(published.status == 0, "\(published.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: published.stdoutData) as? [String: Any])
+        let manifest = try #require((report["manifest"] as? [String: Any])?["digest"] as? String)
+        let result = try CLI.run(["sbom", input, "--output", directory.file("image.spdx.json"), "--repository", "team/app"] + Self.supplier)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("image     manifest \(manifest)"), "\(result.stdout)")
+        let document = try Self.json(directory.file("image.spdx.json"))
+        #expect(Self.rootVersion(document) == manifest)
+        #expect(Self.rootPurl(document)?.hasPrefix("pkg:oci/app@" + manifest.replacingOccurrences(of: ":", with: "%3A")) == true)
     }
 
     @Test func aMultiPlatformImageGetsOneSBOMPerPlatform() throws {

@@ -7,13 +7,16 @@ extension ECRPublish {
     struct SBOMCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "sbom",
-            abstract: "Write the SBOM of an image tarball (SPDX 2.3 JSON), without publishing it.",
+            abstract: "Write the SBOM of an image tarball (SPDX 2.3 or CycloneDX 1.6 JSON), without publishing it.",
             discussion: """
                 Reads IMAGE.tar in one streaming pass, as publish does, and writes the SBOM of the \
-                squashed image: OS packages (dpkg, apk), Python and npm packages, with purls, \
+                squashed image: OS packages (dpkg, apk, rpm) and language packages, with purls, \
                 declared licenses and suppliers; packages an upper layer deleted are left out. \
-                The root package is the image, versioned by the manifest digest publish would \
-                push. A multi-platform image gets one SBOM per platform (FILE-os-arch.json).
+                It hashes the layers but does not compress them, so the root package is versioned \
+                by the manifest digest publish will push only when the tarball's layers are \
+                already compressed; otherwise by the image ID (the config digest). \
+                --exact-digest compresses them as publish would, to name the pushed manifest \
+                digest (slower). A multi-platform image gets one SBOM per platform (FILE-os-arch.json).
                 """
         )
 
@@ -39,7 +42,10 @@ extension ECRPublish {
             "Who supplies the image (NTIA): 'Organization: NAME (email)' or 'Person: NAME'.", valueName: "supplier"))
         var sbomSupplier: String?
 
-        @Option(name: .long, help: ArgumentHelp("gzip level publish will use (the manifest digest depends on it).", valueName: "level"))
+        @Flag(name: .long, help: "Compress the layers as publish would, to name the manifest digest it pushes (default: the image ID when the layers are uncompressed).")
+        var exactDigest = false
+
+        @Option(name: .long, help: ArgumentHelp("With --exact-digest: the gzip level publish will use (the manifest digest depends on it).", valueName: "level"))
         var compressionLevel = 5
 
         @Flag(name: .long, help: "Print the report as JSON on standard output.")
@@ -56,6 +62,7 @@ extension ECRPublish {
                 run.platform = parsed
             }
             run.compressionLevel = compressionLevel
+            run.exactDigest = exactDigest
             run.step = try SBOMOptions.step(formats: [format], supplier: sbomSupplier)
             let reports = try await run.run()
             if json {

@@ -1,54 +1,48 @@
-import StreamIO
-
 /// Go binaries: the build information the Go linker (1.18 and later) writes after the magic
 /// `\xff Go buildinf:` at a 16-byte boundary of the file: the Go version (stdlib), the main
-/// module, and every `dep` with its version and `=>` replacement. The file streams past;
-/// only a 64 KiB block at a time and, once the magic is found, the build information are kept.
-public struct GoBinaryCataloger: SniffingCataloger {
-    public init() {}
-    public var name: String { "go" }
-    public var sniffLength: Int { 4 }
-    public var minFileSize: Int64 { 64 * 1024 }
+/// module, and every `dep` with its version and `=>` replacement. Fed the file block by block
+/// (``ELFBinaryCataloger``); only the block in hand and, once the magic is found, the build
+/// information are kept.
+struct GoBuildInfoScanner: ELFContentScanner {
     /// Build information read after the magic (version and module lines).
     static let maxBuildInfo = 4 * 1024 * 1024
+    private static let magic: [UInt8] = [0xff] + Array(" Go buildinf:".utf8)
 
-    public func wants(head: [UInt8]) -> Bool { head.starts(with: [0x7f, 0x45, 0x4c, 0x46]) }  // ELF
+    private var carry: [UInt8] = []
+    /// The bytes from the magic on, once found.
+    private(set) var info: [UInt8]?
 
-    public func catalog(path: String, contents: any ByteSource) throws -> CatalogResult {
-        let magic: [UInt8] = [0xff] + Array(" Go buildinf:".utf8)
-        // Read 16-byte aligned blocks until one starts with the magic.
-        var block = [UInt8](repeating: 0, count: 64 * 1024)
-        var carry: [UInt8] = []
-        var found: [UInt8]?
-        scan: while true {
-            let n = try block.withUnsafeMutableBytes { try contents.readFully(into: $0) }
-            if n == 0 { break }
-            let data = carry + block[..<n]
-            var offset = 0
-            while offset + 16 <= data.count {
-                if data[offset] == 0xff, offset + 14 <= data.count, data[offset..<offset + 14].elementsEqual(magic) {
-                    found = Array(data[offset...])
-                    break scan
-                }
-                offset += 16
-            }
-            carry = Array(data[offset...])
-            if n < block.count { break }
+    /// Whether the file is a Go binary (its magic was seen).
+    var found: Bool { info != nil }
+
+    mutating func scan(_ block: ArraySlice<UInt8>, at offset: Int64) throws -> Bool {
+        if var info {
+            info += block.prefix(Self.maxBuildInfo - info.count)
+            self.info = info
+            guard info.count < Self.maxBuildInfo, info.count >= 32 else { return info.count < Self.maxBuildInfo }
+            // Complete, or malformed (the parse in `packages` says why): no more bytes either way.
+            guard let parsed = try? Self.strings(info) else { return false }
+            return !parsed.complete
         }
-        guard var info = found else { return CatalogResult() }
-        // The rest of the build information: what is in hand plus up to its bound.
-        while info.count < Self.maxBuildInfo {
-            let n = try block.withUnsafeMutableBytes { try contents.read(into: $0) }
-            if n == 0 { break }
-            info += block[..<min(n, Self.maxBuildInfo - info.count)]
-            guard info.count >= 32, let parsed = try? Self.strings(info) else {
-                if info.count >= 32 { break }  // malformed: the parse below says why
-                continue
+        // Blocks start at multiples of 16: the magic sits at a 16-byte boundary.
+        let data = carry + block
+        var at = 0
+        while at + 16 <= data.count {
+            if data[at] == 0xff, data[at..<at + 14].elementsEqual(Self.magic) {
+                carry = []
+                info = []
+                return try scan(data[at...], at: offset)
             }
-            if parsed.complete { break }
+            at += 16
         }
+        carry = Array(data[at...])
+        return true
+    }
+
+    func packages(path: String) throws -> [SoftwarePackage] {
+        guard let info else { return [] }
         let (version, modinfo, _) = try Self.strings(info)
-        return CatalogResult(packages: Self.packages(version: version, modinfo: modinfo, path: path))
+        return Self.packages(version: version, modinfo: modinfo, path: path)
     }
 
     /// The version and modinfo strings after the 32-byte header (`flags & 2`: inline strings).
