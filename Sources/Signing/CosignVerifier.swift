@@ -76,7 +76,7 @@ public struct CosignVerifier: Sendable {
         guard layer.mediaType == mediaType else {
             throw SigningError.verificationFailed("a layer of type \(layer.mediaType) where \(mediaType) was expected")
         }
-        guard let bytes = try payload(layer.digest), bytes.count <= 16 * 1024 * 1024 else {
+        guard let bytes = try payload(layer.digest), bytes.count <= CosignArtifactImage.maximumPayloadSize else {
             throw SigningError.verificationFailed("the payload \(layer.digest) is missing")
         }
         guard SHA256Hasher.digest(bytes) == layer.digest else {
