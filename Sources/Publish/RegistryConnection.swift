@@ -13,17 +13,23 @@ struct RegistryConnection: Sendable {
     let imageRegistry: String
 
     static func open(options: PublishOptions, context: AWSContext) async throws -> RegistryConnection {
+        try await open(destination: options.destination, aws: options.aws, context: context)
+    }
+
+    /// The connection for `destination`'s `--registry` and `--registry-endpoint` (also what
+    /// `sign` and `verify` use).
+    static func open(destination: DestinationStage, aws: AWSSettings, context: AWSContext) async throws -> RegistryConnection {
         let authorizer = ECRAuthorizer(ecr: try context.ecr())
         let proxyEndpoint = try await authorizer.endpoint()
         guard let tokenRegistry = URL(string: proxyEndpoint), let tokenHost = tokenRegistry.host else {
             throw PublishError.invalidOption("ECR's GetAuthorizationToken named no usable registry endpoint ('\(proxyEndpoint)')")
         }
-        let endpoint = options.destination.registryEndpoint ?? tokenRegistry
+        let endpoint = destination.registryEndpoint ?? tokenRegistry
         let http = RetryingHTTPClient(wrapping: CurlHTTPClient(
-            configuration: options.aws.httpConfiguration(), environment: context.environment.variables))
+            configuration: aws.httpConfiguration(), environment: context.environment.variables))
         var client = RegistryClient(endpoint: endpoint, http: http, authorizer: authorizer)
-        if let chunkSize = options.destination.chunkSize { client.chunkSize = chunkSize }
+        if let chunkSize = destination.chunkSize { client.chunkSize = chunkSize }
         try await client.checkAPI()
-        return RegistryConnection(client: client, imageRegistry: options.destination.registry ?? tokenHost)
+        return RegistryConnection(client: client, imageRegistry: destination.registry ?? tokenHost)
     }
 }

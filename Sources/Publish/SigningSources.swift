@@ -45,7 +45,7 @@ struct SigningLayoutReader: ArtifactReader {
         var descriptor: Descriptor?
         if let digest = Digest(reference) {
             descriptor = try index().manifests.first { $0.digest == digest }
-            if descriptor == nil, let bytes = try await blob(digest, maximumSize: 4 << 20) {
+            if descriptor == nil, let bytes = try await blob(digest, maximumSize: 4 << 20), SHA256Hasher.digest(bytes) == digest {
                 return (Descriptor(mediaType: Self.mediaType(of: bytes) ?? MediaType.ociManifest, digest: digest, size: Int64(bytes.count)), bytes)
             }
         } else {
@@ -55,16 +55,17 @@ struct SigningLayoutReader: ArtifactReader {
         guard let bytes = try await blob(found.digest, maximumSize: 4 << 20) else {
             throw SigningError.artifact("\(name): index.json names \(found.digest), which is not in blobs/")
         }
+        guard SHA256Hasher.digest(bytes) == found.digest else {
+            throw SigningError.verificationFailed("\(name): the manifest \(found.digest) does not match its digest (altered)")
+        }
         found.annotations = nil
         return (found, bytes)
     }
 
+    /// The blob as stored: the verifier checks it against its digest and says so when a
+    /// file was altered; a destination checks what it is given.
     func blob(_ digest: Digest, maximumSize: Int) async throws -> [UInt8]? {
-        guard let bytes = try Self.read("\(root)/blobs/\(digest.algorithm.rawValue)/\(digest.hex)", maximumSize: maximumSize) else { return nil }
-        guard SHA256Hasher.digest(bytes) == digest else {
-            throw SigningError.artifact("\(name): the blob \(digest) does not match its digest (altered)")
-        }
-        return bytes
+        try Self.read("\(root)/blobs/\(digest.algorithm.rawValue)/\(digest.hex)", maximumSize: maximumSize)
     }
 
     /// A layout has no referrers API: the tag schema's index is read instead.

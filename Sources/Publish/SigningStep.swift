@@ -1,3 +1,4 @@
+import AWS
 import Crypto
 import Foundation
 import ImageArchive
@@ -37,7 +38,11 @@ struct SigningStep: Sendable {
             throw PublishError.invalidOption(
                 "--no-push with --sign-key needs --registry HOST: the signature names the image as <registry>/<repository>")
         }
-        let (signer, publicKey) = try await stage.makeSigner(aws: options.aws, warn: warn)
+        return try await open(stage, aws: options.aws, warn: warn)
+    }
+
+    static func open(_ stage: SigningStage, aws: AWSSettings, warn: (String) -> Void) async throws -> SigningStep {
+        let (signer, publicKey) = try await stage.makeSigner(aws: aws, warn: warn)
         return SigningStep(stage: stage, signer: signer, publicKey: publicKey)
     }
 
@@ -145,9 +150,13 @@ extension SigningStep {
     /// Which of cosign's tags the repository lets move (in an immutable repository, only
     /// those an exclusion covers), from what the repository step read.
     static func tagRule(_ repository: RepositoryProvisioner.Outcome?) -> @Sendable (String) -> Bool {
+        tagRule(mutability: repository?.tagMutability ?? .mutable, exclusions: repository?.mutabilityExclusions ?? [])
+    }
+
+    static func tagRule(mutability: ECR.TagMutability, exclusions: [String]) -> @Sendable (String) -> Bool {
         var policy = TagPolicy()
-        policy.mutability = repository?.tagMutability ?? .mutable
-        policy.exclusions = repository?.mutabilityExclusions ?? []
+        policy.mutability = mutability
+        policy.exclusions = exclusions
         return { [policy] tag in !policy.isImmutable(tag) }
     }
 

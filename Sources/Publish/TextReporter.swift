@@ -46,6 +46,11 @@ public enum TextReporter {
         return lines.joined(separator: "\n")
     }
 
+    /// The report of `ecr-publish sign`.
+    public static func render(_ signing: SigningResult) -> String {
+        SigningTextReport.lines(signing).joined(separator: "\n")
+    }
+
     /// The report of `ecr-publish sbom`.
     public static func render(_ sboms: [SBOMReport]) -> String {
         sboms.flatMap(SBOMTextReport.lines).joined(separator: "\n")

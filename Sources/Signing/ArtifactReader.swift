@@ -10,7 +10,8 @@ public protocol ArtifactReader: Sendable {
     /// The manifest or index `reference` (a tag or a digest) names, with its bytes, or nil
     /// when there is none.
     func manifest(_ reference: String) async throws -> (descriptor: Descriptor, bytes: [UInt8])?
-    /// A blob of at most `maximumSize` bytes, checked against its digest, or nil when absent.
+    /// A blob of at most `maximumSize` bytes, or nil when absent. Its digest is checked by
+    /// whoever uses it (the verifier, the destination it is written to).
     func blob(_ digest: Digest, maximumSize: Int) async throws -> [UInt8]?
     /// The referrers API's list for `digest`, or nil when there is no such API (then the
     /// referrers tag schema of the distribution spec 1.1 applies).

@@ -42,6 +42,16 @@ import TestSupport
         }
     }
 
+    /// `publish --no-push` of `image` as `team/app:TAG` signed with `key`, into `output`.
+    static func publishLocally(_ image: String, output: String, key: String, tag: String) throws -> ToolResult {
+        let result = try Tool.run(Paths.executable, [
+            "publish", image, "--repository", "team/app", "--no-push", "--output", output,
+            "--registry", PublishPushTests.ecrRegistry, "--tag", tag, "--sign-key", key, "--json",
+        ], environment: ["COSIGN_PASSWORD": passphrase])
+        SecretScan.check(result, against: [passphrase])
+        return result
+    }
+
     static func layers(_ manifest: [String: Any]) -> [[String: Any]] { manifest["layers"] as? [[String: Any]] ?? [] }
 
     @Test func theSignatureTheAttestationAndTheReferrerAreThereAndVerifyWithOthersTools() throws {
@@ -121,12 +131,8 @@ import TestSupport
         let directory = try TemporaryDirectory("sign-layout")
         let (key, pub) = try Self.keyPair(directory)
         let output = directory.file("out")
-        let result = try Tool.run(Paths.executable, [
-            "publish", Paths.fixtureImage("sample-docker-oci.tar"), "--repository", "team/app", "--no-push", "--output", output,
-            "--registry", PublishPushTests.ecrRegistry, "--tag", "1.0", "--sign-key", key, "--json",
-        ], environment: ["COSIGN_PASSWORD": Self.passphrase])
+        let result = try Self.publishLocally(Paths.fixtureImage("sample-docker-oci.tar"), output: output, key: key, tag: "1.0")
         #expect(result.status == 0, "\(result.stderr)")
-        SecretScan.check(result, against: [Self.passphrase])
         let digest = try #require((try PublishPushTests.report(result)["manifest"] as? [String: Any])?["digest"] as? String)
         let hex = String(digest.dropFirst("sha256:".count))
         for tag in ["1.0", "sha256-\(hex).sig", "sha256-\(hex).att", "sha256-\(hex)"] {

@@ -51,3 +51,34 @@ extension Passphrase {
         return prompt("Enter password for private key: ")
     }
 }
+
+/// The registry `sign` and `verify` talk to (ECR's credentials from GetAuthorizationToken).
+struct RegistryAccessOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Registry host that names the image (default: the host in IMAGE, else the account's ECR registry).", valueName: "host"))
+    var registry: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Send registry traffic here instead (a VPC endpoint, a proxy); the image keeps its ECR name.", valueName: "url"))
+    var registryEndpoint: String?
+
+    func validate() throws {
+        if let registryEndpoint, URL(string: registryEndpoint)?.host == nil {
+            throw ValidationError("--registry-endpoint takes an http(s) URL, not '\(registryEndpoint)'")
+        }
+    }
+
+    func apply(to destination: inout DestinationStage) {
+        destination.registry = registry
+        destination.registryEndpoint = registryEndpoint.flatMap { URL(string: $0) }
+    }
+}
+
+/// `--json` output of `sign` and `verify`: one pretty-printed object with sorted keys.
+enum JSONOutput {
+    static func write<Value: Encodable>(_ value: Value) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+    }
+}
