@@ -158,3 +158,44 @@ import TestSupport
         #expect(try Tool.run("skopeo", ["inspect", "--raw"] + registry.skopeoInspectOptions + [registry.dockerReference("team/never:x")]).status != 0)
     }
 }
+
+extension SignPublishTests {
+    /// ECR rewrites no tag in an immutable repository, and cosign rewrites `.sig` on every
+    /// signing: without a `sha256-*` exclusion the tags are left alone, the fix is named, and
+    /// the SBOM referrer is still stored; with the exclusion the tags are written.
+    @Test func immutableRepositoriesGetNoCosignTagsUnlessSha256IsExcluded() throws {
+        let directory = try TemporaryDirectory("sign-immutable")
+        let (key, _) = try Self.keyPair(directory)
+        let image = Paths.fixtureImage("sample-docker-classic.tar")
+        let locked = try Self.push(image, repository: "team/locked-signed",
+                                   ["--tag", "1.0.0", "--tag-mutability", "IMMUTABLE", "--sign-key", key, "--json"])
+        #expect(locked.status == 0, "\(locked.stderr)")
+        let report = try PublishPushTests.report(locked)
+        let digest = try #require((report["manifest"] as? [String: Any])?["digest"] as? String)
+        let hex = String(digest.dropFirst("sha256:".count))
+        let signing = try #require(report["signing"] as? [String: Any])
+        let notes = try #require(signing["notes"] as? [String])
+        #expect(notes.contains { $0.contains("IMMUTABLE_WITH_EXCLUSION") && $0.contains("sha256-*") }, "\(notes)")
+        let destination = try #require((signing["destinations"] as? [[String: Any]])?.first)
+        #expect((destination["signature"] as? [String: Any])?["outcome"] as? String == "untagged")
+        let registry = try PublishPushTests.world.get().registry
+        for tag in ["sha256-\(hex).sig", "sha256-\(hex).att", "sha256-\(hex)"] {
+            let read = try Tool.run("skopeo", ["inspect", "--raw"] + registry.skopeoInspectOptions + [registry.dockerReference("team/locked-signed:\(tag)")])
+            #expect(read.status != 0, "\(tag) was written")
+        }
+        // The referrer artifact is stored all the same, by digest, naming the image.
+        let referrer = try #require((destination["referrers"] as? [[String: Any]])?.first)
+        #expect(referrer["discovery"] as? String == "untagged")
+        let stored = try Self.skopeoRaw("team/locked-signed@\(try #require(referrer["manifest"] as? String))")
+        #expect((stored["subject"] as? [String: Any])?["digest"] as? String == digest)
+
+        let excluded = try Self.push(image, repository: "team/excluded-signed",
+                                     ["--tag", "1.0.0", "--tag-mutability", "IMMUTABLE_WITH_EXCLUSION", "--mutability-exclusion", "sha256-*",
+                                      "--sign-key", key, "--json"])
+        #expect(excluded.status == 0, "\(excluded.stderr)")
+        #expect(((try PublishPushTests.report(excluded)["signing"] as? [String: Any])?["notes"] as? [String])?.isEmpty == true)
+        for tag in ["sha256-\(hex).sig", "sha256-\(hex).att", "sha256-\(hex)"] {
+            _ = try Self.skopeoRaw("team/excluded-signed:\(tag)")
+        }
+    }
+}
