@@ -145,6 +145,15 @@ import TestSupport
         try #require(Data(base64Encoded: (layer["annotations"] as! [String: String])["dev.cosignproject.cosign/signature"]!))
             .write(to: URL(fileURLWithPath: directory.file("sig.der")))
         try Tool.check("openssl", ["dgst", "-sha256", "-verify", pub, "-signature", directory.file("sig.der"), payload])
+
+        // A second run with another key keeps the first signature of the layout it replaces.
+        let (otherKey, _) = try Self.keyPair(directory, prefix: "other")
+        let again = try Self.publishLocally(Paths.fixtureImage("sample-docker-oci.tar"), output: output, key: otherKey, tag: "1.0")
+        #expect(again.status == 0, "\(again.stderr)")
+        let both = try #require(try JSONSerialization.jsonObject(
+            with: Tool.check("skopeo", ["inspect", "--raw", "oci:\(output)/image:sha256-\(hex).sig"]).stdoutData) as? [String: Any])
+        #expect(Self.layers(both).count == 2)
+        #expect(Self.layers(both).first?["digest"] as? String == layer["digest"] as? String)
     }
 
     @Test func aWrongPassphraseStopsTheRunBeforeAnythingIsPushed() throws {
