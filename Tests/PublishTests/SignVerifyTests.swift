@@ -180,3 +180,31 @@ extension SignVerifyTests {
         #expect(try Self.run(["verify", "team/kms:k1", "--key", pub]).status == 6)
     }
 }
+
+extension SignVerifyTests {
+    /// A signature and an attestation made by an independent implementation (Python
+    /// `cryptography`, cosign's formats written out by hand) and put in the registry by skopeo:
+    /// `verify` accepts them.
+    @Test func verifyAcceptsWhatAnIndependentImplementationSignedAndSkopeoPushed() throws {
+        let world = try PublishPushTests.world.get()
+        let directory = try TemporaryDirectory("verify-independent")
+        let pushed = try SignPublishTests.push(Paths.fixtureImage("sample-docker-classic.tar"), repository: "team/foreign", ["--tag", "f1", "--json"])
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        let digest = try Self.digest(pushed)
+        try Tool.check("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", directory.file("key.pem")])
+        try Tool.check("openssl", ["pkey", "-in", directory.file("key.pem"), "-pubout", "-out", directory.file("key.pub")])
+        try Tool.check("python3", [Paths.repositoryRoot + "/Tests/Crypto/independent.py", "cosign-layout", directory.file("key.pem"),
+                                   "\(Self.ecrRegistry)/team/foreign", digest, directory.path])
+        let hex = digest.dropFirst("sha256:".count)
+        for (tag, suffix) in [("sig", "sig"), ("att", "att")] {
+            try Tool.check("skopeo", ["copy", "-q", "--preserve-digests", "--dest-creds", "\(world.registry.username):\(world.registry.password)",
+                                      "--dest-cert-dir", world.registry.certDirectory,
+                                      "oci:\(directory.file("layout")):\(tag)", world.registry.dockerReference("team/foreign:sha256-\(hex).\(suffix)")])
+        }
+        let verified = try Self.run(["verify", "team/foreign:f1", "--key", directory.file("key.pub"), "--require-attestation", "--json"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let result = try PublishPushTests.report(verified)
+        #expect(result["validSignatures"] as? Int == 1)
+        #expect((result["attestations"] as? [[String: Any]])?.first?["predicateTypes"] as? [String] == ["https://spdx.dev/Document"])
+    }
+}
