@@ -52,12 +52,12 @@ public struct SigningStage: Sendable {
         return (signer, try await signer.publicKey())
     }
 
-    /// KMS of the run's AWS context, or at `HOST[:PORT]` of `awskms://HOST[:PORT]/KEY`.
+    /// KMS of the run's AWS context (its endpoint settings included), or, as cosign does,
+    /// `https://HOST[:PORT]` of `awskms://HOST[:PORT]/KEY`.
     static func kmsClient(aws: AWSSettings, endpoint: String?) throws -> KMSClient {
         let context = try aws.context()
         guard let endpoint else { return try context.kms() }
-        let scheme = endpoint.hasPrefix("localhost") || endpoint.hasPrefix("127.0.0.1") ? "http" : "https"
-        guard let url = URL(string: "\(scheme)://\(endpoint)"), url.host != nil else {
+        guard let url = URL(string: "https://\(endpoint)"), url.host != nil, url.path.isEmpty else {
             throw SigningError.key("awskms://\(endpoint)/… names no usable KMS endpoint")
         }
         return KMSClient(http: context.http, credentials: context.credentials, region: context.region, endpoint: url)

@@ -208,3 +208,28 @@ extension SignPublishTests {
         }
     }
 }
+
+extension SignPublishTests {
+    /// Signing flags that cannot work stop the run at once with exit 2 and say why.
+    @Test func unusableSigningFlagsAreUsageErrors() throws {
+        let directory = try TemporaryDirectory("sign-usage")
+        let (key, _) = try Self.keyPair(directory)
+        try Tool.check("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", directory.file("rsa.pem")])
+        let image = Paths.fixtureImage("sample-docker-classic.tar")
+        let output = directory.file("out")
+        let cases: [(arguments: [String], says: String)] = [
+            (["--sign-key", key], "--registry HOST"),
+            (["--registry", PublishPushTests.ecrRegistry, "--sign-key", directory.file("rsa.pem")], "P-256"),
+            (["--registry", PublishPushTests.ecrRegistry, "--sign-key", directory.file("absent.key")], "cannot read"),
+            (["--registry", PublishPushTests.ecrRegistry, "--sign-annotation", "a=b"], "--sign-key"),
+            (["--registry", PublishPushTests.ecrRegistry, "--sign-key", key, "--sign-annotation", "novalue"], "KEY=VALUE"),
+        ]
+        for (arguments, says) in cases {
+            let result = try Tool.run(Paths.executable, ["publish", image, "--repository", "team/app", "--no-push", "--output", output] + arguments,
+                                      environment: ["COSIGN_PASSWORD": Self.passphrase])
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(says), "\(arguments): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: output + "/image"), "\(arguments) wrote a layout")
+        }
+    }
+}
