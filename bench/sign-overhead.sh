@@ -28,30 +28,8 @@ BENCH_CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/ecr-publish-bench-cache}
 [[ "$PAIRS" =~ ^[1-9][0-9]*$ ]] || fail "PAIRS must be a positive integer, not '$PAIRS'"
 [ -x /usr/bin/time ] || fail "/usr/bin/time is missing (apt-get install time)"
 
-if [ -n "${ECR_PUBLISH_BIN:-}" ]; then
-    BIN=$ECR_PUBLISH_BIN
-else
-    log "swift build -c release --product ecr-publish (in $REPO)"
-    (cd "$REPO" && swift build -c release --product ecr-publish >&2)
-    BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/ecr-publish"
-fi
-[ -x "$BIN" ] || fail "not an executable: $BIN"
-
-if [ -n "${BENCH_IMAGE:-}" ]; then
-    IMAGE=$BENCH_IMAGE
-elif [ -n "${BENCH_SYNTHETIC:-}" ]; then
-    IMAGE=$BENCH_CACHE/synthetic-$BENCH_SYNTHETIC.tar
-    if [ ! -s "$IMAGE" ]; then
-        log "building the synthetic '$BENCH_SYNTHETIC' image into $IMAGE"
-        mkdir -p "$BENCH_CACHE"
-        python3 "$HERE/make-synthetic.py" "$BENCH_SYNTHETIC" "$IMAGE.partial"
-        mv "$IMAGE.partial" "$IMAGE"
-    fi
-else
-    bash "$REPO/fixtures/realistic/build.sh" "$BENCH_CACHE"
-    IMAGE=$BENCH_CACHE/realistic.tar
-fi
-[ -s "$IMAGE" ] || fail "image tarball missing or empty: $IMAGE"
+# shellcheck source=bench/inputs.sh
+source "$HERE/inputs.sh"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ecr-publish-sign-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
