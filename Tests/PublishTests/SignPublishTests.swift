@@ -17,8 +17,9 @@ import TestSupport
         return (path + ".key", path + ".pub")
     }
 
-    static func push(_ image: String, repository: String, _ extra: [String], environment: [String: String] = [:]) throws -> ToolResult {
-        let result = try PublishPushTests.push(image, repository: repository, extra,
+    static func push(_ image: String, repository: String, _ extra: [String], endpoint: String? = nil,
+                     environment: [String: String] = [:]) throws -> ToolResult {
+        let result = try PublishPushTests.push(image, repository: repository, extra, endpoint: endpoint,
                                                environment: ["COSIGN_PASSWORD": passphrase].merging(environment) { $1 })
         SecretScan.check(result, against: [passphrase])
         return result

@@ -9,10 +9,10 @@ import TestSupport
     static let ecrRegistry = PublishPushTests.ecrRegistry
 
     /// Runs `ecr-publish ARGUMENTS` with moto's credentials and the test registry.
-    static func run(_ arguments: [String], registryOptions: Bool = true) throws -> ToolResult {
+    static func run(_ arguments: [String], registryOptions: Bool = true, endpoint: String? = nil) throws -> ToolResult {
         let world = try PublishPushTests.world.get()
         let home = try TemporaryDirectory("verify-home")
-        let extra = registryOptions ? ["--registry-endpoint", world.registry.baseURL, "--ca-file", world.registry.caFile] : []
+        let extra = registryOptions ? ["--registry-endpoint", endpoint ?? world.registry.baseURL, "--ca-file", world.registry.caFile] : []
         let result = try Tool.run(Paths.executable, arguments + extra,
                                   environment: world.moto.environment(home: home.path, extra: ["COSIGN_PASSWORD": SignPublishTests.passphrase]),
                                   replacingEnvironment: true)
@@ -206,5 +206,48 @@ extension SignVerifyTests {
         let result = try PublishPushTests.report(verified)
         #expect(result["validSignatures"] as? Int == 1)
         #expect((result["attestations"] as? [[String: Any]])?.first?["predicateTypes"] as? [String] == ["https://spdx.dev/Document"])
+    }
+}
+
+extension SignVerifyTests {
+    /// Where the registry has the referrers API (ECR's, answered by the ECR-like proxy in
+    /// front of distribution 2.8): the SBOM referrer is listed by it and no fallback tag is
+    /// written; for a subject that is an index, which ECR answers 405, the tag schema.
+    @Test func withTheReferrersAPINoFallbackTagIsWrittenAndAnIndexSubjectFallsBack() throws {
+        let world = try PublishPushTests.world.get()
+        let directory = try TemporaryDirectory("sign-referrers-api")
+        let (key, pub) = try SignPublishTests.keyPair(directory)
+        let (proxy, _) = try world.registry.ecrProxy(["--ecr-referrers"])
+        let endpoint = "https://127.0.0.1:\(proxy.port)"
+        let published = try SignPublishTests.push(Paths.fixtureImage("sample-docker-classic.tar"), repository: "team/api",
+                                                  ["--tag", "a1", "--sign-key", key, "--output", directory.file("out"), "--json"], endpoint: endpoint)
+        #expect(published.status == 0, "\(published.stderr)")
+        let digest = try Self.digest(published)
+        let destinations = try #require((try PublishPushTests.report(published)["signing"] as? [String: Any])?["destinations"] as? [[String: Any]])
+        let registryReferrer = try #require((destinations.first?["referrers"] as? [[String: Any]])?.first)
+        #expect(registryReferrer["discovery"] as? String == "referrers-api")
+        #expect((destinations.last?["referrers"] as? [[String: Any]])?.first?["discovery"] as? String == "tag-schema", "the layout keeps the tag schema")
+        let fallback = try Tool.run("skopeo", ["inspect", "--raw"] + world.registry.skopeoInspectOptions
+            + [world.registry.dockerReference("team/api:sha256-\(digest.dropFirst("sha256:".count))")])
+        #expect(fallback.status != 0, "no fallback tag where the API answers")
+        let verified = try Self.run(["verify", "team/api:a1", "--key", pub, "--json"], endpoint: endpoint)
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(try PublishPushTests.report(verified)["referrers"] as? [String] == ["application/spdx+json"])
+
+        // A multi-platform image: `sign --sbom` attaches a referrer whose subject is the index.
+        let multi = try SignPublishTests.push(Paths.fixtureImage("multi-arch-oci.tar"), repository: "team/api", ["--tag", "m1", "--json"],
+                                              endpoint: endpoint)
+        #expect(multi.status == 0, "\(multi.stderr)")
+        let indexHex = try Self.digest(multi).dropFirst("sha256:".count)
+        try #"{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"team/api"}"#.write(
+            toFile: directory.file("index.spdx.json"), atomically: true, encoding: .utf8)
+        let signed = try Self.run(["sign", "team/api:m1", "--key", key, "--sbom", directory.file("index.spdx.json"), "--json"], endpoint: endpoint)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let referrer = try #require(((try PublishPushTests.report(signed)["destinations"] as? [[String: Any]])?.first?["referrers"] as? [[String: Any]])?.first)
+        #expect(referrer["discovery"] as? String == "tag-schema")
+        let index = try SignPublishTests.skopeoRaw("team/api:sha256-\(indexHex)")
+        #expect((index["manifests"] as? [[String: Any]])?.first?["artifactType"] as? String == "application/spdx+json")
+        let verifiedIndex = try Self.run(["verify", "team/api:m1", "--key", pub, "--require-attestation", "--json"], endpoint: endpoint)
+        #expect(verifiedIndex.status == 0, "\(verifiedIndex.stderr)")
     }
 }
