@@ -113,7 +113,9 @@ public struct Pipeline: Sendable {
                 signingDestinations.insert(try await signing.attach(signed, to: repository, repositoryStep: repositoryStep), at: 0)
             }
         }
-        report.signing = signed.map { signing!.result($0, destinations: signingDestinations, repository: options.repository.name) }
+        if let signing, let signed, !signingDestinations.isEmpty {
+            report.signing = signing.result(signed, destinations: signingDestinations, repository: options.repository.name)
+        }
         if let output = options.destination.outputDirectory {
             // SBOM: DIR/sbom.spdx.json.
             report.sbom = try await afterPush("sbom", &report) {

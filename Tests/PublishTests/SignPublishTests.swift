@@ -234,3 +234,52 @@ extension SignPublishTests {
         }
     }
 }
+
+extension SignPublishTests {
+    /// A multi-platform image: the index is signed, and each platform's manifest gets the
+    /// attestation of its own SBOM; verify checks every one.
+    @Test func aMultiPlatformImageGetsOneSignatureAndAnAttestationPerPlatform() throws {
+        let directory = try TemporaryDirectory("sign-multi")
+        let (key, pub) = try Self.keyPair(directory)
+        let result = try Self.push(Paths.fixtureImage("multi-arch-oci.tar"), repository: "team/multi-signed",
+                                   ["--tag", "m", "--sign-key", key, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try PublishPushTests.report(result)
+        let digest = try #require((report["manifest"] as? [String: Any])?["digest"] as? String)
+        let platforms = try #require(report["images"] as? [[String: Any]]).compactMap { ($0["manifest"] as? [String: Any])?["digest"] as? String }
+        #expect(platforms.count > 1)
+        _ = try Self.skopeoRaw("team/multi-signed:sha256-\(digest.dropFirst("sha256:".count)).sig")
+        for platform in platforms {
+            let att = try Self.skopeoRaw("team/multi-signed:sha256-\(platform.dropFirst("sha256:".count)).att")
+            #expect(Self.layers(att).count == 1)
+        }
+        let verified = try SignVerifyTests.run(["verify", "team/multi-signed:m", "--key", pub, "--require-attestation", "--json"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let subjects = try #require(try PublishPushTests.report(verified)["attestations"] as? [[String: Any]]).compactMap { $0["subject"] as? String }
+        #expect(Set(subjects) == Set(platforms))
+    }
+
+    /// Signing that fails after the image is pushed (here: the `.sig` tag holds an index, not
+    /// a signature image) leaves the push reported and exits 7, the signing stage under failures.
+    @Test func aSigningFailureAfterThePushIsAPartialSuccess() throws {
+        let world = try PublishPushTests.world.get()
+        let directory = try TemporaryDirectory("sign-partial")
+        let (key, _) = try Self.keyPair(directory)
+        let image = Paths.fixtureImage("sample-docker-classic.tar")
+        let expected = try PublishPushTests.localDigest(image)
+        let multi = try Self.push(Paths.fixtureImage("multi-arch-oci.tar"), repository: "team/partial-signed", ["--tag", "other"])
+        #expect(multi.status == 0, "\(multi.stderr)")
+        try Tool.check("skopeo", ["copy", "-q", "--all", "--preserve-digests"] + world.registry.skopeoSourceOptions
+            + ["--dest-creds", "\(world.registry.username):\(world.registry.password)", "--dest-cert-dir", world.registry.certDirectory,
+               world.registry.dockerReference("team/partial-signed:other"),
+               world.registry.dockerReference("team/partial-signed:sha256-\(expected.dropFirst("sha256:".count)).sig")])
+        let result = try Self.push(image, repository: "team/partial-signed", ["--tag", "s1", "--sign-key", key, "--json"])
+        #expect(result.status == 7, "\(result.stderr)")
+        let report = try PublishPushTests.report(result)
+        #expect(report["pushed"] as? Bool == true)
+        #expect((report["failures"] as? [[String: Any]])?.map { $0["stage"] as? String } == ["signing"])
+        #expect(report["signing"] == nil, "nothing was signed anywhere")
+        #expect(result.stderr.contains("not an image manifest"), "\(result.stderr)")
+        #expect(try PublishPushTests.skopeoDigest("team/partial-signed:s1") == expected)
+    }
+}
