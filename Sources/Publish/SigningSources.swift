@@ -74,7 +74,8 @@ struct SigningLayoutReader: ArtifactReader {
     private static func read(_ path: String, maximumSize: Int) throws -> [UInt8]? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
         guard attributes[.type] as? FileAttributeType == .typeRegular, (attributes[.size] as? Int ?? 0) <= maximumSize else {
-            throw SigningError.artifact("\(path) is not a regular file of at most \(maximumSize) bytes")
+            // A layout is checked, not trusted: what cannot be read safely does not verify.
+            throw SigningError.verificationFailed("\(path) is not a regular file of at most \(maximumSize) bytes")
         }
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return [UInt8](data)

@@ -4,6 +4,7 @@
 tamper_layout.py LAYOUT TAG in-place   change the payload's bytes, leave every digest as it was
 tamper_layout.py LAYOUT TAG rehash     change them and re-hash the payload, the config, the
                                        manifest and index.json, so only the signature is wrong
+tamper_layout.py LAYOUT TAG symlink    replace the payload's file by a symlink to a copy
 """
 import hashlib
 import json
@@ -29,6 +30,13 @@ def main(layout, tag, mode):
     manifest = json.load(open(blob_path(layout, entry["digest"]), "rb"))
     layer = manifest["layers"][0]
     payload = open(blob_path(layout, layer["digest"]), "rb").read()
+    if mode == "symlink":
+        outside = os.path.join(os.path.dirname(os.path.abspath(layout)), "payload-outside")
+        with open(outside, "wb") as f:
+            f.write(payload)
+        os.remove(blob_path(layout, layer["digest"]))
+        os.symlink(outside, blob_path(layout, layer["digest"]))
+        return
     # Idempotent: a payload altered in place before is re-hashed as it is.
     altered = payload.replace(b"cosign container image signature", b"cosign container image signaturE")
     assert b"signaturE" in altered

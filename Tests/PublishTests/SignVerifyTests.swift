@@ -112,6 +112,10 @@ import TestSupport
         try Tool.check("python3", [tamper, output + "/image", "sha256-\(hex).sig", "rehash"])
         let rehashed = try Self.run(verify, registryOptions: false)
         #expect(rehashed.status == 6 && rehashed.stderr.contains("does not verify with the given key"), "\(rehashed.stderr)")
+        // A payload file that is a symlink (to anywhere) is not read.
+        try Tool.check("python3", [tamper, output + "/image", "sha256-\(hex).sig", "symlink"])
+        let linked = try Self.run(verify, registryOptions: false)
+        #expect(linked.status == 6 && linked.stderr.contains("not a regular file"), "\(linked.stderr)")
     }
 
     @Test func signSignsAnImageAlreadyPushedAndAttestsTheGivenSBOM() throws {
