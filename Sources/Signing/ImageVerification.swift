@@ -5,7 +5,8 @@ import OCI
 /// `verify`: reads an image's cosign artifacts from where they are kept (a registry
 /// repository, an OCI layout) and checks them with ``CosignVerifier``. The signature is
 /// required; attestations are checked wherever they exist (at the image, and at each
-/// platform's manifest of an index) and required when asked.
+/// platform's manifest of an index): each attestation image must hold a statement that
+/// verifies with the key; one is required when asked.
 public struct ImageVerification: Sendable {
     public let reader: any ArtifactReader
     public let key: ECDSAPublicKey
@@ -65,14 +66,23 @@ public struct ImageVerification: Sendable {
             guard !types.isEmpty else {
                 throw SigningError.verificationFailed("the attestation \(tag) names no predicateType on its layers")
             }
+            // Each predicate type is checked on its own layers; others' attestations (another
+            // key, another type) may sit beside ours, but one must verify with the key.
             var statements = 0
+            var verified: [String] = []
+            var failure: (any Error)?
             for type in types {
-                let layers = attManifest.layers.filter { $0.annotations?["predicateType"] == type }
                 var only = attManifest
-                only.layers = layers
-                statements += try checker.verifyAttestations(only, predicateType: type) { envelopes[$0] }.count
+                only.layers = attManifest.layers.filter { $0.annotations?["predicateType"] == type }
+                do {
+                    statements += try checker.verifyAttestations(only, predicateType: type) { envelopes[$0] }.count
+                    verified.append(type)
+                } catch {
+                    failure = error
+                }
             }
-            attestations.append(Result.Attestation(subject: subject.digest, manifest: attDescriptor.digest, predicateTypes: types, statements: statements))
+            if verified.isEmpty, let failure { throw failure }
+            attestations.append(Result.Attestation(subject: subject.digest, manifest: attDescriptor.digest, predicateTypes: verified, statements: statements))
         }
         if requireAttestation, attestations.isEmpty {
             throw SigningError.verificationFailed("\(reader.name) has no attestation for \(digest) (no tag \(CosignArtifactKind.attestation.tag(for: digest)))")

@@ -255,3 +255,27 @@ extension SignVerifyTests {
         #expect(verifiedIndex.status == 0, "\(verifiedIndex.stderr)")
     }
 }
+
+extension SignVerifyTests {
+    /// Two signers on one image: each key's verify passes on its own signature and its own
+    /// attestation, the other's layers beside them notwithstanding.
+    @Test func twoSignersEachVerifyTheirOwnAttestation() throws {
+        let directory = try TemporaryDirectory("verify-two-signers")
+        let (key, pub) = try SignPublishTests.keyPair(directory)
+        let (otherKey, otherPub) = try SignPublishTests.keyPair(directory, prefix: "other")
+        let published = try SignPublishTests.push(Paths.fixtureImage("sample-docker-classic.tar"), repository: "team/two",
+                                                  ["--tag", "t", "--sign-key", key])
+        #expect(published.status == 0, "\(published.stderr)")
+        try #"{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}"#.write(
+            toFile: directory.file("bom.cdx.json"), atomically: true, encoding: .utf8)
+        let signed = try Self.run(["sign", "team/two:t", "--key", otherKey, "--sbom", directory.file("bom.cdx.json")])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        for (publicKey, type) in [(pub, "https://spdx.dev/Document"), (otherPub, "https://cyclonedx.org/bom")] {
+            let verified = try Self.run(["verify", "team/two:t", "--key", publicKey, "--require-attestation", "--json"])
+            #expect(verified.status == 0, "\(verified.stderr)")
+            let result = try PublishPushTests.report(verified)
+            #expect(result["signatureLayers"] as? Int == 2 && result["validSignatures"] as? Int == 1)
+            #expect((result["attestations"] as? [[String: Any]])?.first?["predicateTypes"] as? [String] == [type])
+        }
+    }
+}
