@@ -25,6 +25,8 @@ public struct SignRun: Sendable {
             throw PublishError.invalidOption("sign takes an image in a registry; to sign a layout, run publish --no-push with --sign-key")
         }
         let sbom = try sbomFile.map(Self.readSBOM)
+        var stage = self.stage
+        stage.attest = stage.attest && sbom != nil  // nothing to attest is no warning here
         let step = try await SigningStep.open(stage, aws: aws, warn: warn)
         let context = try aws.context()
         guard let found = try await context.ecr().describeRepository(repository) else { throw PublishError.repositoryMissing(repository) }

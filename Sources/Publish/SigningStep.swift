@@ -61,13 +61,15 @@ struct SigningStep: Sendable {
                     let statement = InTotoStatement(
                         subjectName: identity, subjectDigest: image.descriptor.digest, predicateType: format.predicateType, predicateJSON: document)
                     let bytes = statement.bytes()
-                    guard bytes.count <= CosignArtifactImage.maximumPayloadSize * 3 / 4 else {
-                        signed.notes.append("the \(format.rawValue) SBOM of \(image.descriptor.digest) is too large to attest (\(bytes.count) bytes); it is attached as a referrer only")
-                        continue
+                    // The envelope carries it in base64: it must stay within what verifiers read.
+                    if bytes.count <= CosignArtifactImage.maximumPayloadSize / 4 * 3 - 4096 {
+                        let envelope = try await DSSEEnvelope.signed(payload: bytes, by: signer)
+                        signed.attestations.append((image.descriptor.digest, format.predicateType,
+                                                    .attestation(envelope: envelope, predicateType: format.predicateType)))
+                    } else {
+                        signed.notes.append("the \(format.rawValue) SBOM of \(image.descriptor.digest) is too large to attest (\(bytes.count) bytes)"
+                            + (stage.referrers ? "; it is attached as a referrer only" : ""))
                     }
-                    let envelope = try await DSSEEnvelope.signed(payload: bytes, by: signer)
-                    signed.attestations.append((image.descriptor.digest, format.predicateType,
-                                                .attestation(envelope: envelope, predicateType: format.predicateType)))
                 }
                 if stage.referrers {
                     signed.referrers.append(try ReferrerArtifact(subject: image.descriptor, artifactType: format.artifactType, content: document))
@@ -75,7 +77,7 @@ struct SigningStep: Sendable {
             }
         }
         if stage.attest, images.allSatisfy({ $0.sboms.isEmpty }) {
-            signed.notes.append("no SBOM was made (--no-sbom): nothing to attest")
+            signed.notes.append("no SBOM to attest (--no-sbom): only the signature was written")
         }
         return signed
     }
