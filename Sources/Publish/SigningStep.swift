@@ -117,22 +117,52 @@ struct SigningStep: Sendable {
         let outcome = { (result: ArtifactAttacher.Outcome) -> SigningResult.Artifact.Outcome in
             !result.tagged ? .untagged : result.added ? .added : .alreadyThere
         }
-        let sig = try await attacher.attach(signed.signature, kind: .signature, subject: signed.top.digest, key: publicKey)
+        // Each tag is read, extended and written on its own, so the signature, the
+        // attestations and the referrers go at the same time (round trips, not work).
+        async let signature = attacher.attach(signed.signature, kind: .signature, subject: signed.top.digest, key: publicKey)
+        async let attestations = attachAttestations(signed.attestations, to: attacher)
+        async let referrers = attacher.attach(signed.referrers)
+        let (sig, atts, refs) = try await (signature, attestations, referrers)
         var destination = SigningResult.Destination(
             name: attacher.destination.name,
             signature: SigningResult.Artifact(tag: sig.tag, manifest: sig.manifest, subject: signed.top.digest, outcome: outcome(sig)),
             attestations: [], referrers: [])
-        for (subject, predicateType, layer) in signed.attestations {
-            let att = try await attacher.attach(layer, kind: .attestation, subject: subject, key: publicKey)
+        for ((subject, predicateType, _), att) in zip(signed.attestations, atts) {
             destination.attestations.append(SigningResult.Artifact(
                 tag: att.tag, manifest: att.manifest, subject: subject, outcome: outcome(att), predicateType: predicateType))
         }
-        for (artifact, (index, usedAPI)) in zip(signed.referrers, try await attacher.attach(signed.referrers)) {
+        for (artifact, (index, usedAPI)) in zip(signed.referrers, refs) {
             destination.referrers.append(SigningResult.Referrer(
                 artifactType: artifact.artifactType, manifest: artifact.manifestDescriptor.digest, subject: artifact.subject.digest,
                 discovery: usedAPI ? .referrersAPI : index.tagged ? .tagSchema : .untagged, index: usedAPI ? nil : index.manifest))
         }
         return destination
+    }
+
+    /// The attestations, in their order: those about one image one after the other (they
+    /// extend the same `.att`), different images at the same time.
+    private func attachAttestations(
+        _ attestations: [(subject: Digest, predicateType: String, layer: CosignLayer)], to attacher: ArtifactAttacher
+    ) async throws -> [ArtifactAttacher.Outcome] {
+        let key = publicKey
+        var subjects: [Digest] = []
+        for attestation in attestations where !subjects.contains(attestation.subject) { subjects.append(attestation.subject) }
+        let bySubject = try await withThrowingTaskGroup(of: [(Int, ArtifactAttacher.Outcome)].self) { group in
+            for subject in subjects {
+                let mine = attestations.enumerated().filter { $0.element.subject == subject }.map { ($0.offset, $0.element.layer) }
+                group.addTask {
+                    var outcomes: [(Int, ArtifactAttacher.Outcome)] = []
+                    for (position, layer) in mine {
+                        outcomes.append((position, try await attacher.attach(layer, kind: .attestation, subject: subject, key: key)))
+                    }
+                    return outcomes
+                }
+            }
+            return try await group.reduce(into: [Int: ArtifactAttacher.Outcome]()) { all, outcomes in
+                for (position, outcome) in outcomes { all[position] = outcome }
+            }
+        }
+        return attestations.indices.map { bySubject[$0]! }
     }
 }
 
