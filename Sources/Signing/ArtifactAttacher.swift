@@ -57,7 +57,7 @@ public struct ArtifactAttacher: Sendable {
             let (descriptor, manifest) = existing!
             var tagged = false
             if copiesExisting, let (_, bytes) = try await reader?.manifest(descriptor.digest.description) {
-                for blob in manifest.layers + [manifest.config] { try await ensureBlob(blob, bytes: nil) }
+                try await ensureBlobs((manifest.layers + [manifest.config]).map { ($0, nil) })
                 try await destination.writeManifest(descriptor, bytes: bytes)
                 if mayWriteTag(tag) {
                     _ = try await destination.tag(descriptor, bytes: bytes, as: tag)
@@ -68,9 +68,7 @@ public struct ArtifactAttacher: Sendable {
             }
             return Outcome(tag: tag, manifest: descriptor.digest, added: false, tagged: tagged)
         }
-        for descriptor in image.layers + [image.configDescriptor] {
-            try await ensureBlob(descriptor, bytes: image.blobs[descriptor.digest])
-        }
+        try await ensureBlobs((image.layers + [image.configDescriptor]).map { ($0, image.blobs[$0.digest]) })
         try await destination.writeManifest(image.manifestDescriptor, bytes: image.manifestBytes)
         var tagged = false
         if mayWriteTag(tag) {
@@ -91,7 +89,7 @@ public struct ArtifactAttacher: Sendable {
         for subject in subjects {
             let group = artifacts.filter { $0.subject.digest == subject }
             for artifact in group {
-                for (descriptor, bytes) in artifact.blobs { try await ensureBlob(descriptor, bytes: bytes) }
+                try await ensureBlobs(artifact.blobs.map { ($0.0, $0.1) })
                 try await destination.writeManifest(artifact.manifestDescriptor, bytes: artifact.manifestBytes)
             }
             bySubject[subject] = try await index(group, of: subject)
@@ -131,6 +129,17 @@ public struct ArtifactAttacher: Sendable {
         }
         _ = try await destination.tag(descriptor, bytes: bytes, as: tag)
         return (Outcome(tag: tag, manifest: descriptor.digest, added: added, tagged: true), false)
+    }
+
+    /// ``ensureBlob(_:bytes:)`` for each, at the same time (a few small blobs: the cost is
+    /// round trips).
+    private func ensureBlobs(_ blobs: [(Descriptor, [UInt8]?)]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (descriptor, bytes) in blobs {
+                group.addTask { try await ensureBlob(descriptor, bytes: bytes) }
+            }
+            try await group.waitForAll()
+        }
     }
 
     /// Writes a blob the destination lacks: from `bytes`, else copied from the reader (a
