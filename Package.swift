@@ -36,10 +36,10 @@ let package = Package(
         .target(name: "Registry", dependencies: ["HTTP", "OCI", "AWS", "Crypto", "StreamIO"]),
         .target(name: "GitOps", dependencies: ["OCI", "StreamIO", .product(name: "Yams", package: "Yams")]),
         .target(name: "SBOM", dependencies: ["OCI", "ImageArchive", "StreamIO", "CSQLite", "CDeflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "Crypto", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM", "Record"]),
+        .target(name: "Publish", dependencies: ["OCI", "StreamIO", "Compression", "Crypto", "ImageArchive", "HTTP", "AWS", "GitOps", "Registry", "SBOM", "Record", "Signing"]),
         .executableTarget(
             name: "ecr-publish",
-            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", "SBOM", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")]
+            dependencies: ["Publish", "AWS", "HTTP", "ImageArchive", "OCI", "GitOps", "Crypto", "Record", "Registry", "SBOM", "Signing", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Yams", package: "Yams")]
         ),
 
         // Test support: launchers for real tools and servers, image builders, temp dirs.
@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "HTTP", "OCI", "Crypto", "TestSupport"]),
         .testTarget(name: "SBOMTests", dependencies: ["SBOM", "ImageArchive", "OCI", "StreamIO", "Compression", "TestSupport"]),
-        .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "AWS", "GitOps", "TestSupport"]),
+        .testTarget(name: "PublishTests", dependencies: ["Publish", "ImageArchive", "OCI", "AWS", "GitOps", "Crypto", "Signing", "TestSupport"]),
     ]
 )

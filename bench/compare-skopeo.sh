@@ -41,26 +41,9 @@ command -v pigz >/dev/null || need_pkgs+=(pigz)          # gzip validity check o
 mapfile -t -O "${#need_pkgs[@]}" need_pkgs < <(image_build_packages "$BENCH_CACHE/realistic.tar")
 install_missing "${need_pkgs[@]}"
 
-# ---------------------------------------------------------------- binary
-release_binary
-
-# ---------------------------------------------------------------- image
-if [ -n "${BENCH_IMAGE:-}" ]; then
-    IMAGE=$BENCH_IMAGE
-elif [ -n "${BENCH_SYNTHETIC:-}" ]; then
-    IMAGE=$BENCH_CACHE/synthetic-$BENCH_SYNTHETIC.tar
-    if [ ! -s "$IMAGE" ]; then
-        log "building the synthetic '$BENCH_SYNTHETIC' image into $IMAGE"
-        mkdir -p "$BENCH_CACHE"
-        python3 "$HERE/make-synthetic.py" "$BENCH_SYNTHETIC" "$IMAGE.partial"
-        mv "$IMAGE.partial" "$IMAGE"
-    fi
-else
-    bash "$REPO/fixtures/realistic/build.sh" "$BENCH_CACHE"
-    IMAGE=$BENCH_CACHE/realistic.tar
-fi
-[ -s "$IMAGE" ] || fail "image tarball missing or empty: $IMAGE"
-IMAGE=$(cd "$(dirname "$IMAGE")" && pwd)/$(basename "$IMAGE")
+# ---------------------------------------------------------------- binary and image
+# shellcheck source=bench/inputs.sh
+source "$HERE/inputs.sh"
 
 # ---------------------------------------------------------------- scratch space
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ecr-publish-bench.XXXXXX")

@@ -4,7 +4,8 @@ import OCI
 /// An OCI image layout (image-spec `image-layout.md`) as an ``ImageDestination``: its
 /// `blobs/` directory is the pass's ``BlobSpool``, so layers the pass spooled are already in
 /// place. ``finish()`` removes every blob the image does not name and writes `oci-layout` and
-/// `index.json`, whose one entry is the last manifest tagged, named by that tag.
+/// `index.json`, one entry per tag (the image first, then its signatures), in the order
+/// first tagged; tagging a name again replaces its entry.
 public final class OCILayout: ImageDestination, @unchecked Sendable {
     public let root: String
     public let spool: BlobSpool
@@ -12,7 +13,7 @@ public final class OCILayout: ImageDestination, @unchecked Sendable {
     /// The spool's writers are not made for concurrent use; local writes are quick.
     private let writeLock = NSLock()
     private var named = Set<Digest>()
-    private var top: Descriptor?
+    private var tagged: [Descriptor] = []
 
     /// A layout at `root` whose blobs are `spool` (whose directory must be `<root>/blobs`).
     public init(root: String, spool: BlobSpool) {
@@ -50,15 +51,20 @@ public final class OCILayout: ImageDestination, @unchecked Sendable {
     public func tag(_ descriptor: Descriptor, bytes: [UInt8], as tag: String) async throws -> TagOutcome {
         var named = descriptor
         named.annotations = [AnnotationKey.refName: tag]
-        lock.withLock { top = named }
+        lock.withLock {
+            if let existing = tagged.firstIndex(where: { $0.annotations?[AnnotationKey.refName] == tag }) {
+                tagged[existing] = named
+            } else {
+                tagged.append(named)
+            }
+        }
         return .written
     }
 
     /// Drops blobs the image does not use and writes the layout's index.
     public func finish() throws {
-        let (keep, top) = lock.withLock { (named, self.top) }
+        let (keep, manifests) = lock.withLock { (named, tagged) }
         try spool.removeAll(except: keep)
-        let manifests = top.map { [$0] } ?? []
         let index = ImageIndex(mediaType: MediaType.ociIndex, manifests: manifests)
         try FileSystem.writeFile(root + "/oci-layout", Array(#"{"imageLayoutVersion":"1.0.0"}"#.utf8))
         try FileSystem.writeFile(root + "/index.json", try CanonicalJSON.encode(index))

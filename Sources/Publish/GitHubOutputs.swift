@@ -11,6 +11,7 @@ public enum GitHubOutputs {
         ("primary-tag", { report in report.publishedTags.first }),
         ("sbom-path", { report in report.sbom?.first?.files.first }),
         ("record-path", { report in report.record?.file }),
+        ("signature-digest", { report in report.signing?.destinations.first?.signature.manifest.description }),
         ("gitops-commit", { report in report.gitops?.commit }),
     ]
 

@@ -27,6 +27,11 @@ public enum GitHubStepSummary {
             lines.append("| SBOM\(sbom.platform.map { " " + $0 } ?? "") | \(sbom.packages) packages\(counts.isEmpty ? "" : " (\(counts))")"
                 + "\(sbom.files.isEmpty ? "" : ": " + sbom.files.map(code).joined(separator: " ")) |")
         }
+        if let signing = report.signing, let destination = signing.destinations.first {
+            let attestations = destination.attestations.map { code($0.tag) }.joined(separator: ", ")
+            lines.append("| Signature | \(code(destination.signature.tag)) (\(signing.keyKind))"
+                + (attestations.isEmpty ? "" : "; attestations \(attestations)") + " |")
+        }
         if let record = report.record {
             let sinks = record.delivered.map(code).joined(separator: ", ")
             lines.append("| Record | \(code(record.key))" + (sinks.isEmpty ? "" : " in \(sinks)")

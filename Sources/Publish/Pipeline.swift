@@ -25,6 +25,9 @@ public struct Pipeline: Sendable {
 
     public func run() async throws -> PublishReport {
         try options.validate()
+        // Signing: the key is opened first, so a wrong passphrase costs no read and no push.
+        var signing: SigningStep?
+        if let stage = options.signing { signing = try await SigningStep.open(stage, options: options) { progress?("warning: " + $0) } }
         let clock = ContinuousClock()
         let started = clock.now
         var registry: RegistryConnection?
@@ -82,6 +85,13 @@ public struct Pipeline: Sendable {
         }
         let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.destination.jobs)
         if let reuse { await uploads?.markPresent(reuse.confirmed) }
+        // SBOM: made from what the catalogers found during the pass (written after the push);
+        // signed now, so the registry and the layout get the same signatures.
+        let imageRegistry = registry?.imageRegistry ?? options.destination.registry
+        let sboms = options.destination.outputDirectory == nil && signing == nil ? nil
+            : try options.sbom?.documents(loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" })
+        let signed = try await signing?.sign(loaded, sboms: sboms, identity: "\(imageRegistry ?? "")/\(options.repository.name)")
+        var signingDestinations: [SigningResult.Destination] = []
 
         var push: PushResult?
         if let registry {
@@ -108,6 +118,9 @@ public struct Pipeline: Sendable {
             try await reuse?.fetchReused(loaded.artifact, into: spool)
             let layout = OCILayout(root: work, spool: spool)
             _ = try await writer.write(to: layout, tags: [Self.refName(options: options, loaded: loaded)])
+            if let signing, let signed {
+                signingDestinations.append(try await signing.attach(signed, to: layout, replacing: output + "/image"))
+            }
             try layout.finish()
             try FileSystem.replace(output + "/image", with: work)
             layoutPath = output + "/image"
@@ -116,13 +129,19 @@ public struct Pipeline: Sendable {
         var report = PublishReport(options: options, loaded: loaded, tags: options.tags.names, layout: layoutPath)
         report.push = push
         report.pushed = push != nil
+        if let signing, let signed, let registry {
+            let repository = registry.client.repository(options.repository.name)
+            try await afterPush("signing", &report) {
+                signingDestinations.insert(try await signing.attach(signed, to: repository, repositoryStep: repositoryStep), at: 0)
+            }
+        }
+        if let signing, let signed, !signingDestinations.isEmpty {
+            report.signing = signing.result(signed, destinations: signingDestinations, repository: options.repository.name)
+        }
         if let output = options.destination.outputDirectory {
-            // SBOM: DIR/sbom.spdx.json from what the catalogers found during the pass.
-            let imageRegistry = registry?.imageRegistry ?? options.destination.registry
+            // SBOM: DIR/sbom.spdx.json.
             report.sbom = try await afterPush("sbom", &report) {
-                try options.sbom?.write(
-                    loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" }
-                ) { output + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
+                try sboms?.write { output + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
             } ?? nil
         }
         // Record: after the push and the SBOM, before GitOps, so no later failure loses it. A sink
@@ -132,7 +151,7 @@ public struct Pipeline: Sendable {
             try await options.record?.write(pushed, loaded: loaded, options: options, targets: recordTargets)
         } ?? nil
         if let failure = report.record?.failure { report.failures.append(StageFailure(stage: "record", message: failure.description)) }
-        if let gitops = options.gitops, let imageRegistry = registry?.imageRegistry ?? options.destination.registry {
+        if let gitops = options.gitops, let imageRegistry {
             report.gitops = try await afterPush("gitops", &report) {
                 try await gitops.run(
                     image: ImageReference(registry: imageRegistry, repository: options.repository.name),

@@ -18,6 +18,8 @@ public struct PublishOptions: Sendable {
     public var sbom: SBOMStep? = SBOMStep()
     /// The push record (`--record*`): nil sends none (a `--no-push` run always has one).
     public var record: RecordStep?
+    /// Sign and attest the image (`--sign-key`).
+    public var signing: SigningStage?
 
     public init(imagePath: String, repository: String) {
         input = InputStage(imagePath: imagePath)

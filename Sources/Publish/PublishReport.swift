@@ -53,6 +53,8 @@ public struct PublishReport: Codable, Sendable {
     public var failures: [StageFailure]
     /// The push record: where it went, what waits in the outbox.
     public var record: RecordResult?
+    /// Signatures, attestations and referrers, when signed (`--sign-key`).
+    public var signing: SigningResult?
 }
 
 extension PublishReport {
@@ -76,6 +78,6 @@ extension PublishReport {
                     })
             },
             tags: tags, pushed: false, layout: layout, notes: loaded.notes, gitops: nil, push: nil, sbom: nil, failures: [],
-            record: nil)
+            record: nil, signing: nil)
     }
 }

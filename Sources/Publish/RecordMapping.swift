@@ -49,7 +49,8 @@ extension PushRecord {
                     packages: sbom.reduce(into: [:]) { counts, image in counts.merge(image.ecosystems) { max($0, $1) } })
             },
             // Signing: the digests of the .sig and .att manifests map here once `publish` signs.
-            signatureDigest: nil, attestationDigest: nil,
+            signatureDigest: report.signing?.destinations.first?.signature.manifest.description,
+            attestationDigest: report.signing?.destinations.first?.attestations.first?.manifest.description,
             toolVersion: ECRPublishVersion.current)
         if push == nil { result = "DRY_RUN" }
     }

@@ -23,27 +23,33 @@ struct RegistryConnection: Sendable {
         let credentials = try await DockerConfig.load(environment: environment)?.credentials(for: name, environment: environment)
         return try await connect(
             RegistryClient(endpoint: endpoint, http: http, authorizer: ChallengeAuthorizer(registry: name, credentials: credentials, http: http)),
-            imageRegistry: name, options: options)
+            imageRegistry: name, destination: options.destination)
     }
 
-    private static func connect(_ client: RegistryClient, imageRegistry: String, options: PublishOptions) async throws -> RegistryConnection {
+    private static func connect(_ client: RegistryClient, imageRegistry: String, destination: DestinationStage) async throws -> RegistryConnection {
         var client = client
-        if let chunkSize = options.destination.chunkSize { client.chunkSize = chunkSize }
+        if let chunkSize = destination.chunkSize { client.chunkSize = chunkSize }
         try await client.checkAPI()
         return RegistryConnection(client: client, imageRegistry: imageRegistry)
     }
 
     static func open(options: PublishOptions, context: AWSContext) async throws -> RegistryConnection {
+        try await open(destination: options.destination, aws: options.aws, context: context)
+    }
+
+    /// The connection for `destination`'s `--registry` and `--registry-endpoint` (also what
+    /// `sign` and `verify` use).
+    static func open(destination: DestinationStage, aws: AWSSettings, context: AWSContext) async throws -> RegistryConnection {
         let authorizer = ECRAuthorizer(ecr: try context.ecr())
         let proxyEndpoint = try await authorizer.endpoint()
         guard let tokenRegistry = URL(string: proxyEndpoint), let tokenHost = tokenRegistry.host else {
             throw PublishError.invalidOption("ECR's GetAuthorizationToken named no usable registry endpoint ('\(proxyEndpoint)')")
         }
-        let endpoint = options.destination.registryEndpoint ?? tokenRegistry
+        let endpoint = destination.registryEndpoint ?? tokenRegistry
         let http = RetryingHTTPClient(wrapping: CurlHTTPClient(
-            configuration: options.aws.httpConfiguration(), environment: context.environment.variables))
+            configuration: aws.httpConfiguration(), environment: context.environment.variables))
         return try await connect(
             RegistryClient(endpoint: endpoint, http: http, authorizer: authorizer),
-            imageRegistry: options.destination.registry ?? tokenHost, options: options)
+            imageRegistry: destination.registry ?? tokenHost, destination: destination)
     }
 }

@@ -29,34 +29,37 @@ public struct SBOMStep: Sendable {
     public func write(
         _ loaded: LoadedArchive, name: String, repositoryURL: String?, file: (PreparedImage, SBOMFormat) -> String
     ) throws -> [SBOMReport] {
+        try documents(loaded, name: name, repositoryURL: repositoryURL).write(file: file)
+    }
+
+    /// The SBOMs of `loaded`'s images in each format, in memory: what signing attests and
+    /// what ``SBOMDocuments/write(file:)`` writes.
+    public func documents(_ loaded: LoadedArchive, name: String, repositoryURL: String?) throws -> SBOMDocuments {
         let info = DocumentInfo(
             created: DocumentInfo.timestamp(environment: ProcessInfo.processInfo.environment, now: Date().timeIntervalSince1970),
             tool: "ecr-publish-\(ECRPublishVersion.current)")
-        return try loaded.artifact.images.map { image in
+        return SBOMDocuments(images: try loaded.artifact.images.map { image in
             let catalog = ImageCatalog(image: image)
             let subject = ImageSubject(image: image, name: name, repositoryURL: repositoryURL, supplier: supplier)
-            var files: [String] = []
+            var documents: [(format: SBOMFormat, bytes: [UInt8])] = []
             for format in formats {
-                let path = file(image, format)
-                let bytes: [UInt8]
                 switch format {
-                case .spdxJSON: bytes = try SPDXEncoder(info: info).encode(catalog, subject: subject)
+                case .spdxJSON: documents.append((format, try SPDXEncoder(info: info).encode(catalog, subject: subject)))
                 case .cyclonedxJSON:
-                    bytes = try CycloneDXEncoder(info: info).encode(catalog, subject: subject, toolVersion: ECRPublishVersion.current)
+                    documents.append((format, try CycloneDXEncoder(info: info).encode(catalog, subject: subject, toolVersion: ECRPublishVersion.current)))
                 }
-                try FileSystem.writeFile(path, bytes)
-                files.append(path)
             }
             var warnings = catalog.warnings
             if subject.supplier == nil {
                 warnings.append("the image has no supplier (NTIA's minimum elements want one): pass --sbom-supplier 'Organization: NAME'")
             }
-            return SBOMReport(
+            let report = SBOMReport(
                 platform: image.platform?.description, manifestDigest: subject.identity.manifestDigest?.description,
-                imageID: image.config.digest.description, files: files, packages: catalog.packages.count,
+                imageID: image.config.digest.description, files: [], packages: catalog.packages.count,
                 ecosystems: catalog.countsByEcosystem, distro: catalog.distro.map { $0.prettyName ?? $0.qualifier },
                 warnings: warnings)
-        }
+            return SBOMDocuments.Image(image: image, documents: documents, report: report)
+        })
     }
 
     /// `DIR/sbom.spdx.json`, or with several platforms `DIR/sbom-linux-arm64.spdx.json`.
@@ -80,4 +83,33 @@ public struct SBOMReport: Codable, Sendable {
     public var ecosystems: [String: Int]
     public var distro: String?
     public var warnings: [String]
+}
+
+/// The SBOM documents of a run, by image, before any is written.
+public struct SBOMDocuments: Sendable {
+    public struct Image: Sendable {
+        public var image: PreparedImage
+        public var documents: [(format: SBOMFormat, bytes: [UInt8])]
+        /// The report, without files until written.
+        public var report: SBOMReport
+    }
+    public var images: [Image]
+
+    /// The documents about the image manifest `digest`.
+    public func documents(for digest: Digest) -> [(format: SBOMFormat, bytes: [UInt8])] {
+        images.first { $0.image.manifest.digest == digest }?.documents ?? []
+    }
+
+    /// Writes each document to `file(image, format)`; the reports with their files.
+    public func write(file: (PreparedImage, SBOMFormat) -> String) throws -> [SBOMReport] {
+        try images.map { entry in
+            var report = entry.report
+            for (format, bytes) in entry.documents {
+                let path = file(entry.image, format)
+                try FileSystem.writeFile(path, bytes)
+                report.files.append(path)
+            }
+            return report
+        }
+    }
 }

@@ -40,11 +40,17 @@ public enum TextReporter {
         if let layout = report.layout { lines.append("wrote     OCI image layout \(layout)") }
         for sbom in report.sbom ?? [] { lines += SBOMTextReport.lines(sbom) }
         if let record = report.record { lines += RecordTextReport.lines(record) }
+        if let signing = report.signing { lines += SigningTextReport.lines(signing) }
         for note in report.notes { lines.append("note      \(note)") }
         if let gitops = report.gitops {
             lines += GitOpsTextReport.lines(gitops, dryRun: !report.pushed)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The report of `ecr-publish sign`.
+    public static func render(_ signing: SigningResult) -> String {
+        SigningTextReport.lines(signing).joined(separator: "\n")
     }
 
     /// The report of `ecr-publish sbom`.

@@ -51,6 +51,9 @@ public struct CosignArtifactImage: Sendable {
     public var manifestBytes: [UInt8]
     public var manifestDescriptor: Descriptor
 
+    /// The largest payload read back (an attestation carries a whole SBOM).
+    public static let maximumPayloadSize = 16 << 20
+
     /// `existing` (the artifact already at the tag, if any: its manifest and its layers'
     /// payloads) with `layer` appended. Returns nil when an equal layer is already there.
     public static func appending(

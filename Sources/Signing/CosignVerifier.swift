@@ -21,9 +21,10 @@ public struct CosignVerifier: Sendable {
 
     /// The simple-signing payloads of `manifest` that verify. `payload` fetches a blob.
     public func verifySignatures(_ manifest: ImageManifest, payload: (Digest) throws -> [UInt8]?) throws -> [[UInt8]] {
-        var reason = "the signature image has no layers"
+        var reason = Reason("the signature image has no layers")
         var valid: [[UInt8]] = []
         for layer in manifest.layers {
+            var signedByKey = false
             do {
                 let bytes = try checkedPayload(layer, mediaType: CosignArtifactKind.signature.layerMediaType, payload: payload)
                 guard let encoded = layer.annotations?[CosignLayer.signatureAnnotation],
@@ -33,13 +34,14 @@ public struct CosignVerifier: Sendable {
                 guard key.verify(signature: [UInt8](signature), message: bytes) else {
                     throw SigningError.verificationFailed("the signature does not verify with the given key")
                 }
+                signedByKey = true
                 try checkClaims(bytes)
                 valid.append(bytes)
             } catch let SigningError.verificationFailed(why) {
-                reason = why
+                reason.update(why, signedByKey: signedByKey)
             }
         }
-        guard !valid.isEmpty else { throw SigningError.verificationFailed(reason) }
+        guard !valid.isEmpty else { throw SigningError.verificationFailed(reason.text) }
         return valid
     }
 
@@ -47,9 +49,10 @@ public struct CosignVerifier: Sendable {
     public func verifyAttestations(
         _ manifest: ImageManifest, predicateType: String, payload: (Digest) throws -> [UInt8]?
     ) throws -> [[UInt8]] {
-        var reason = "the attestation image has no layers"
+        var reason = Reason("the attestation image has no layers")
         var valid: [[UInt8]] = []
         for layer in manifest.layers {
+            var signedByKey = false
             do {
                 let bytes = try checkedPayload(layer, mediaType: CosignArtifactKind.attestation.layerMediaType, payload: payload)
                 guard let envelope = try? JSONDecoder().decode(DSSEEnvelope.self, from: Data(bytes)),
@@ -62,21 +65,37 @@ public struct CosignVerifier: Sendable {
                 }) else {
                     throw SigningError.verificationFailed("the attestation's DSSE signature does not verify with the given key")
                 }
+                signedByKey = true
                 try checkStatement(statement, predicateType: predicateType)
                 valid.append(statement)
             } catch let SigningError.verificationFailed(why) {
-                reason = why
+                reason.update(why, signedByKey: signedByKey)
             }
         }
-        guard !valid.isEmpty else { throw SigningError.verificationFailed(reason) }
+        guard !valid.isEmpty else { throw SigningError.verificationFailed(reason.text) }
         return valid
+    }
+
+    /// The reason to give when no layer verifies: a layer signed by the key but naming
+    /// something else says more than another key's signature.
+    private struct Reason {
+        var text: String
+        var fromKeysLayer = false
+
+        init(_ text: String) { self.text = text }
+
+        mutating func update(_ why: String, signedByKey: Bool) {
+            guard signedByKey || !fromKeysLayer else { return }
+            text = why
+            fromKeysLayer = signedByKey
+        }
     }
 
     private func checkedPayload(_ layer: Descriptor, mediaType: String, payload: (Digest) throws -> [UInt8]?) throws -> [UInt8] {
         guard layer.mediaType == mediaType else {
             throw SigningError.verificationFailed("a layer of type \(layer.mediaType) where \(mediaType) was expected")
         }
-        guard let bytes = try payload(layer.digest), bytes.count <= 16 * 1024 * 1024 else {
+        guard let bytes = try payload(layer.digest), bytes.count <= CosignArtifactImage.maximumPayloadSize else {
             throw SigningError.verificationFailed("the payload \(layer.digest) is missing")
         }
         guard SHA256Hasher.digest(bytes) == layer.digest else {

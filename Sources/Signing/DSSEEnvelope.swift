@@ -32,6 +32,14 @@ public struct DSSEEnvelope: Codable, Equatable, Sendable {
             signatures: [Signature(keyid: keyID, sig: Data(signature).base64EncodedString())])
     }
 
+    /// An envelope over `payload`, signed by `signer` (a key file or KMS).
+    public static func signed(payloadType: String = inTotoPayloadType, payload: [UInt8], by signer: any ImageSigner) async throws -> DSSEEnvelope {
+        let signature = try await signer.sign(preAuthenticationEncoding(payloadType: payloadType, payload: payload))
+        return DSSEEnvelope(
+            payloadType: payloadType, payload: Data(payload).base64EncodedString(),
+            signatures: [Signature(keyid: "", sig: Data(signature).base64EncodedString())])
+    }
+
     /// The payload bytes, or nil when `payload` is not base64.
     public func payloadBytes() -> [UInt8]? { Data(base64Encoded: payload).map { [UInt8]($0) } }
 

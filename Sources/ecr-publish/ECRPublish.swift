@@ -16,7 +16,7 @@ struct ECRPublish: AsyncParsableCommand {
             and writes the image. See README.md for exit codes and examples.
             """,
         version: version,
-        subcommands: [Publish.self, Tags.self, SBOMCommand.self, Whoami.self, GitOpsCommand.self, GenerateKeyPair.self, RecordCommand.self, ConfigCommand.self]
+        subcommands: [Publish.self, Tags.self, SBOMCommand.self, Whoami.self, GitOpsCommand.self, GenerateKeyPair.self, Sign.self, Verify.self, RecordCommand.self, ConfigCommand.self]
     )
 
     static func main() async {

@@ -6,6 +6,7 @@ import HTTP
 import ImageArchive
 import Publish
 import Registry
+import Signing
 
 /// The process exit statuses, documented in README.md. Scripts rely on them: change them
 /// only with a note in the changelog.
@@ -43,6 +44,12 @@ enum ExitStatus: Int32 {
         case is CredentialError: self = .authentication
         case is AWSConfigurationError, is ConfigError: self = .usage
         case is CryptoError, is KeyCommandError: self = .usage
+        case let error as SigningError:
+            switch error {
+            case .key: self = .usage
+            case .verificationFailed: self = .policy
+            case .artifact: self = .network
+            }
         case is RecordReplayIncomplete: self = .partial
         case let error as RecordError:
             switch error {

@@ -14,6 +14,7 @@ securesystemslib, none of which ecr-publish uses.
 """
 
 import base64
+import hashlib
 import json
 import os
 import sys
@@ -101,9 +102,47 @@ def cosign_sign(key_path, identity, digest, outdir):
     open(os.path.join(outdir, "envelope.json"), "w").write(json.dumps(envelope))
 
 
+def cosign_layout(key_path, identity, digest, outdir):
+    """cosign-sign, then cosign's .sig and .att images of those payloads written as an OCI
+    layout (tags `sig` and `att`) from the formats alone, for a registry via skopeo."""
+    cosign_sign(key_path, identity, digest, outdir)
+    layout = os.path.join(outdir, "layout")
+    os.makedirs(os.path.join(layout, "blobs", "sha256"), exist_ok=True)
+
+    def blob(data):
+        name = hashlib.sha256(data).hexdigest()
+        open(os.path.join(layout, "blobs", "sha256", name), "wb").write(data)
+        return {"digest": "sha256:" + name, "size": len(data)}
+
+    def image(payload, media_type, annotations):
+        layer = dict(blob(payload), mediaType=media_type, annotations=annotations)
+        config = {"architecture": "", "config": {}, "created": "0001-01-01T00:00:00Z",
+                  "history": [{"created": "0001-01-01T00:00:00Z"}], "os": "",
+                  "rootfs": {"type": "layers", "diff_ids": [layer["digest"]]}}
+        manifest = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                    "config": dict(blob(json.dumps(config, separators=(",", ":")).encode()),
+                                   mediaType="application/vnd.oci.image.config.v1+json"),
+                    "layers": [layer]}
+        return dict(blob(json.dumps(manifest, separators=(",", ":")).encode()),
+                    mediaType="application/vnd.oci.image.manifest.v1+json")
+
+    payload = open(os.path.join(outdir, "payload.json"), "rb").read()
+    signature = open(os.path.join(outdir, "signature.b64")).read()
+    envelope = open(os.path.join(outdir, "envelope.json"), "rb").read()
+    sig = image(payload, "application/vnd.dev.cosign.simplesigning.v1+json", {"dev.cosignproject.cosign/signature": signature})
+    att = image(envelope, "application/vnd.dsse.envelope.v1+json",
+                {"dev.cosignproject.cosign/signature": "", "predicateType": "https://spdx.dev/Document"})
+    sig["annotations"] = {"org.opencontainers.image.ref.name": "sig"}
+    att["annotations"] = {"org.opencontainers.image.ref.name": "att"}
+    json.dump({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [sig, att]},
+              open(os.path.join(layout, "index.json"), "w"))
+    open(os.path.join(layout, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}')
+
+
 if __name__ == "__main__":
     commands = {"make-cosign-key": make_cosign_key, "open-cosign-key": open_cosign_key,
-                "verify-dsse": verify_dsse, "sign-ecdsa": sign_ecdsa, "cosign-sign": cosign_sign}
+                "verify-dsse": verify_dsse, "sign-ecdsa": sign_ecdsa, "cosign-sign": cosign_sign,
+                "cosign-layout": cosign_layout}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     commands[sys.argv[1]](*sys.argv[2:])

@@ -3,6 +3,7 @@ the way Amazon ECR's registry endpoint does (see fault_proxy.py's docstring).
 Standard library only. Not a script: fault_proxy.py imports it.
 """
 
+import hashlib
 import http.client
 import http.server
 import json
@@ -25,6 +26,8 @@ class State:
         self.requests = 0
         self.patches = 0
         self.sessions = {}  # upload path -> {"bytes": n, "short": bool, "range": str or None}
+        self.referrers = {}  # (repository, subject digest) -> [descriptor]
+        self.index_subjects = set()  # (repository, digest) of subjects that are indexes
         self.log = open(args.ecr_log, "a", buffering=1) if args.ecr_log else None
 
     def record(self, method, path, status, length):
@@ -133,12 +136,69 @@ def make_handler(state, upstream_ctx):
                     session = state.sessions.get(path, {"bytes": 0})
                 if session["bytes"] == 0 and not body:
                     return self.answer(400, error_body("BLOB_UPLOAD_INVALID", "upload has no layer parts"))
+            if args.ecr_referrers and "/referrers/" in path and self.command == "GET":
+                return self.referrers(path)
             if "/manifests/" in path and self.command == "PUT" and args.ecr_immutable:
                 reference = path.rsplit("/", 1)[1]
                 if not DIGEST_REF.match(reference) and self.tag_exists(path):
                     return self.answer(400, error_body(
                         "TAG_INVALID", "The image tag '%s' already exists in the repository and cannot be overwritten because the tag is immutable." % reference))
+            if args.ecr_referrers and "/manifests/" in path and self.command == "PUT":
+                return self.put_manifest(path, body)
             self.forward(body)
+
+        def referrers(self, path):
+            """ECR's referrers API (distribution spec 1.1): the artifacts pushed with this
+            subject, as an index; 405 for a subject that is an index, as ECR answers."""
+            repository, digest = re.match(r"^/v2/(.+)/referrers/([^/]+)$", path).groups()
+            with state.lock:
+                of_index = (repository, digest) in state.index_subjects
+                manifests = list(state.referrers.get((repository, digest), []))
+            if of_index:
+                return self.answer(405, error_body("UNSUPPORTED", "referrers of an image index are not supported"))
+            body = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                               "manifests": manifests}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.oci.image.index.v1+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            state.record(self.command, self.path, 200, 0)
+
+        def put_manifest(self, path, body):
+            """Stores the manifest upstream; one with a `subject` is listed by the referrers
+            API (answered with OCI-Subject), unless its subject is an index."""
+            try:
+                manifest = json.loads(body)
+            except ValueError:
+                manifest = {}
+            subject = manifest.get("subject") if isinstance(manifest, dict) else None
+            repository = re.match(r"^/v2/(.+)/manifests/[^/]+$", path).group(1)
+            listed = False
+
+            def rewrite(status, headers):
+                nonlocal listed
+                if status == 201 and isinstance(subject, dict) and "digest" in subject:
+                    key = (repository, subject["digest"])
+                    with state.lock:
+                        if subject.get("mediaType") in ("application/vnd.oci.image.index.v1+json",
+                                                        "application/vnd.docker.distribution.manifest.list.v2+json"):
+                            state.index_subjects.add(key)
+                        else:
+                            descriptor = {"mediaType": manifest.get("mediaType"), "digest": "sha256:" + hashlib.sha256(body).hexdigest(),
+                                          "size": len(body)}
+                            artifact_type = manifest.get("artifactType") or manifest.get("config", {}).get("mediaType")
+                            if artifact_type:
+                                descriptor["artifactType"] = artifact_type
+                            if manifest.get("annotations"):
+                                descriptor["annotations"] = manifest["annotations"]
+                            entries = state.referrers.setdefault(key, [])
+                            if all(e["digest"] != descriptor["digest"] for e in entries):
+                                entries.append(descriptor)
+                            headers = headers + [("OCI-Subject", subject["digest"])]
+                return status, headers
+
+            self.forward(body, rewrite)
 
         def tag_exists(self, path):
             conn = self.upstream()

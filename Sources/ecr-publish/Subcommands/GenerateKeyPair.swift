@@ -72,7 +72,7 @@ enum Passphrase {
     }
 
     /// Reads a line with echo off (getpass).
-    private static func prompt(_ text: String) -> [UInt8] {
+    static func prompt(_ text: String) -> [UInt8] {
         guard let line = getpass(text) else { return [] }
         let length = strlen(line)
         let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(line).assumingMemoryBound(to: UInt8.self), count: length))

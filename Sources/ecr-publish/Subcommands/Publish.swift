@@ -55,6 +55,8 @@ extension ECRPublish {
 
         @OptionGroup(title: "Record options")
         var recordOptions: RecordOptions
+        @OptionGroup(title: "Signing options")
+        var signing: SigningOptions
 
         @Flag(name: .long, help: "Print the report as one JSON object on standard output.")
         var json = false
@@ -80,6 +82,7 @@ extension ECRPublish {
             options.gitops = try gitops.step()
             options.sbom = try sbom.step()
             options.record = try recordOptions.step(noPush: noPush)
+            options.signing = try signing.stage()
             // GitHub Actions: masks first, then outputs, summary and annotations (standard error).
             let github = GitHubActions()
             let secrets = [options.gitops?.configuration.token, ProcessInfo.processInfo.environment["COSIGN_PASSWORD"]]

@@ -1,0 +1,178 @@
+import Crypto
+import Foundation
+import OCI
+
+/// Writes signatures, attestations and referrer artifacts to one ``ImageDestination`` (a
+/// registry repository or an OCI layout), in the destination's order: blobs, manifest, tag.
+/// An existing `.sig`/`.att` image is read from `reader` first and extended, as cosign does;
+/// a layer already there adds nothing.
+public struct ArtifactAttacher: Sendable {
+    public let destination: any ImageDestination
+    /// Where the existing artifacts are read: the same registry repository, or the previous
+    /// layout a `--no-push` run replaces. Nil: there are none.
+    public let reader: (any ArtifactReader)?
+    /// Whether a tag may be written (false in an immutable repository for tags no exclusion
+    /// covers: the artifact's manifest is then stored but left untagged).
+    public let mayWriteTag: @Sendable (String) -> Bool
+    /// Whether `reader` is another store than `destination` (the previous layout): existing
+    /// artifacts are then copied over whole, not only extended.
+    public let copiesExisting: Bool
+
+    public init(
+        destination: any ImageDestination, reader: (any ArtifactReader)?, copiesExisting: Bool = false,
+        mayWriteTag: @escaping @Sendable (String) -> Bool = { _ in true }
+    ) {
+        self.destination = destination
+        self.reader = reader
+        self.copiesExisting = copiesExisting
+        self.mayWriteTag = mayWriteTag
+    }
+
+    /// What attaching one artifact did.
+    public struct Outcome: Sendable, Equatable {
+        /// The tag (`sha256-<hex>.sig`, `.att`, or the referrers index `sha256-<hex>`).
+        public var tag: String
+        /// The artifact manifest now under the tag (or that would be, when tags are held back).
+        public var manifest: Digest
+        /// False when the same layer was already there: nothing was written.
+        public var added: Bool
+        /// Whether the tag was written (or already named the manifest).
+        public var tagged: Bool
+    }
+
+    /// Appends `layer`, signed by `key`, to the `kind` artifact of the image `subject`. A
+    /// layer there already with the same payload and a signature by the same key counts as
+    /// this one (ECDSA signatures differ on every signing): a re-run adds nothing.
+    public func attach(_ layer: CosignLayer, kind: CosignArtifactKind, subject: Digest, key: ECDSAPublicKey) async throws -> Outcome {
+        let tag = kind.tag(for: subject)
+        let existing = try await reader?.imageManifest(tag)
+        var duplicate = false
+        if let existing {
+            for candidate in existing.manifest.layers where try await isSame(candidate, as: layer, kind: kind, key: key) {
+                duplicate = true
+                break
+            }
+        }
+        guard !duplicate, let image = try CosignArtifactImage.appending(layer, kind: kind, to: existing.map { ($0.manifest, [:]) }) else {
+            let (descriptor, manifest) = existing!
+            var tagged = false
+            if copiesExisting, let (_, bytes) = try await reader?.manifest(descriptor.digest.description) {
+                try await ensureBlobs((manifest.layers + [manifest.config]).map { ($0, nil) })
+                try await destination.writeManifest(descriptor, bytes: bytes)
+                if mayWriteTag(tag) {
+                    _ = try await destination.tag(descriptor, bytes: bytes, as: tag)
+                    tagged = true
+                }
+            } else {
+                tagged = mayWriteTag(tag)
+            }
+            return Outcome(tag: tag, manifest: descriptor.digest, added: false, tagged: tagged)
+        }
+        try await ensureBlobs((image.layers + [image.configDescriptor]).map { ($0, image.blobs[$0.digest]) })
+        try await destination.writeManifest(image.manifestDescriptor, bytes: image.manifestBytes)
+        var tagged = false
+        if mayWriteTag(tag) {
+            _ = try await destination.tag(image.manifestDescriptor, bytes: image.manifestBytes, as: tag)
+            tagged = true
+        }
+        return Outcome(tag: tag, manifest: image.manifestDescriptor.digest, added: true, tagged: tagged)
+    }
+
+    /// Stores `artifacts` (manifests with a `subject`) and makes them findable: through the
+    /// registry's referrers API when it has one, else in the referrers tag schema's index at
+    /// `sha256-<hex>` of each subject (read, extended, written once per subject).
+    public func attach(_ artifacts: [ReferrerArtifact]) async throws -> [(outcome: Outcome, usedAPI: Bool)] {
+        var results: [(outcome: Outcome, usedAPI: Bool)] = []
+        var subjects: [Digest] = []
+        for artifact in artifacts where !subjects.contains(artifact.subject.digest) { subjects.append(artifact.subject.digest) }
+        var bySubject: [Digest: (outcome: Outcome, usedAPI: Bool)] = [:]
+        for subject in subjects {
+            let group = artifacts.filter { $0.subject.digest == subject }
+            for artifact in group {
+                try await ensureBlobs(artifact.blobs.map { ($0.0, $0.1) })
+                try await destination.writeManifest(artifact.manifestDescriptor, bytes: artifact.manifestBytes)
+            }
+            bySubject[subject] = try await index(group, of: subject)
+        }
+        for artifact in artifacts {
+            var result = bySubject[artifact.subject.digest]!
+            if result.usedAPI { result.outcome.manifest = artifact.manifestDescriptor.digest }
+            results.append(result)
+        }
+        return results
+    }
+
+    /// Lists `group` (referrers of `subject`) where readers find them.
+    private func index(_ group: [ReferrerArtifact], of subject: Digest) async throws -> (outcome: Outcome, usedAPI: Bool) {
+        let tag = ReferrerArtifact.fallbackTag(for: subject)
+        if try await reader?.referrers(of: subject) != nil {
+            return (Outcome(tag: tag, manifest: subject, added: true, tagged: false), true)
+        }
+        var index = ImageIndex(mediaType: MediaType.ociIndex, manifests: [])
+        // A new layout starts its own index: the old one's entries are not copied over.
+        if !copiesExisting, let (descriptor, bytes) = try await reader?.manifest(tag) {
+            guard MediaType.isIndex(descriptor.mediaType), let existing = try? JSONDecoder().decode(ImageIndex.self, from: Data(bytes)) else {
+                throw SigningError.artifact("\(destination.name): the tag \(tag) holds a \(descriptor.mediaType), not the referrers index the tag schema keeps there")
+            }
+            index = existing
+        }
+        var added = false
+        for entry in group.map(\.indexEntry) where !index.manifests.contains(where: { $0.digest == entry.digest }) {
+            index.manifests.append(entry)
+            added = true
+        }
+        let bytes = try CanonicalJSON.encode(index)
+        let descriptor = Descriptor(mediaType: MediaType.ociIndex, digest: ReferrerArtifact.digest(bytes), size: Int64(bytes.count))
+        guard mayWriteTag(tag) else { return (Outcome(tag: tag, manifest: descriptor.digest, added: added, tagged: false), false) }
+        if added || copiesExisting {
+            try await destination.writeManifest(descriptor, bytes: bytes)
+        }
+        _ = try await destination.tag(descriptor, bytes: bytes, as: tag)
+        return (Outcome(tag: tag, manifest: descriptor.digest, added: added, tagged: true), false)
+    }
+
+    /// ``ensureBlob(_:bytes:)`` for each, at the same time (a few small blobs: the cost is
+    /// round trips).
+    private func ensureBlobs(_ blobs: [(Descriptor, [UInt8]?)]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (descriptor, bytes) in blobs {
+                group.addTask { try await ensureBlob(descriptor, bytes: bytes) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// Writes a blob the destination lacks: from `bytes`, else copied from the reader (a
+    /// payload of an existing layer, when the destination is a new layout).
+    private func ensureBlob(_ descriptor: Descriptor, bytes: [UInt8]?) async throws {
+        if try await destination.blobExists(descriptor) { return }
+        var content = bytes
+        if content == nil { content = try await reader?.blob(descriptor.digest, maximumSize: CosignArtifactImage.maximumPayloadSize) }
+        guard let content else {
+            throw SigningError.artifact("\(destination.name): the existing artifact's blob \(descriptor.digest) is missing")
+        }
+        try await destination.writeBlob(descriptor, content: .bytes(content))
+    }
+
+    /// Whether `candidate`, a layer of the existing artifact, carries `layer`'s payload
+    /// signed by `key`.
+    private func isSame(_ candidate: Descriptor, as layer: CosignLayer, kind: CosignArtifactKind, key: ECDSAPublicKey) async throws -> Bool {
+        switch kind {
+        case .signature:
+            guard candidate.digest == SHA256Hasher.digest(layer.payload),
+                  let encoded = candidate.annotations?[CosignLayer.signatureAnnotation],
+                  let signature = Data(base64Encoded: encoded) else { return false }
+            return key.verify(signature: [UInt8](signature), message: layer.payload)
+        case .attestation:
+            guard candidate.annotations?["predicateType"] == layer.annotations["predicateType"],
+                  let ours = try? JSONDecoder().decode(DSSEEnvelope.self, from: Data(layer.payload)), let statement = ours.payloadBytes(),
+                  let bytes = try await reader?.blob(candidate.digest, maximumSize: CosignArtifactImage.maximumPayloadSize),
+                  let theirs = try? JSONDecoder().decode(DSSEEnvelope.self, from: Data(bytes)),
+                  theirs.payloadType == ours.payloadType, theirs.payloadBytes() == statement else { return false }
+            let pae = DSSEEnvelope.preAuthenticationEncoding(payloadType: theirs.payloadType, payload: statement)
+            return theirs.signatures.contains { signature in
+                Data(base64Encoded: signature.sig).map { key.verify(signature: [UInt8]($0), message: pae) } ?? false
+            }
+        }
+    }
+}
