@@ -20,10 +20,9 @@
 #   OURS_ARGS       more flags for our runs (e.g. "--sign-key cosign.key", "--record-table T")
 set -euo pipefail
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-fail() { log "error: $*"; exit 1; }
-
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/common.sh
+source "$HERE/common.sh"
 REPO=$(cd "$HERE/.." && pwd)
 PAIRS=${PAIRS:-3}
 BENCH_CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/ecr-publish-bench-cache}
@@ -33,14 +32,7 @@ for tool in skopeo docker-registry moto_server htpasswd openssl git python3 runu
     command -v "$tool" >/dev/null || fail "missing $tool (bash .ci/setup.sh installs the test tools)"
 done
 
-if [ -n "${ECR_PUBLISH_BIN:-}" ]; then
-    BIN=$ECR_PUBLISH_BIN
-else
-    log "swift build -c release --product ecr-publish (in $REPO)"
-    (cd "$REPO" && swift build -c release --product ecr-publish >&2)
-    BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/ecr-publish"
-fi
-[ -x "$BIN" ] || fail "not an executable: $BIN"
+release_binary
 if [ -n "${BENCH_IMAGE:-}" ]; then
     IMAGE=$BENCH_IMAGE
 else
@@ -145,7 +137,6 @@ run_skopeo() {
     cat "$WORK/time"
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
 
 log "image $IMAGE ($(du -h "$IMAGE" | cut -f1)); warming the page cache with one untimed run of each"
 run_ours 0 >/dev/null
