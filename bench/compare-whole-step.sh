@@ -108,10 +108,12 @@ gitops_repo() {
 run_ours() {
     local n=$1
     gitops_repo "$n"
-    rm -rf "$WORK/out"
+    rm -rf "$WORK/out" "$WORK/blob-cache"
+    # A first push, as skopeo's: an empty blob-info cache, so no layer is reused or mounted from
+    # the previous pair's repository (skopeo's own cache is kept empty the same way).
     # shellcheck disable=SC2086
     /usr/bin/time -f '%e %M' -o "$WORK/time" "$BIN" publish "$IMAGE" --repository "bench/ours-$n" --create-repository \
-        --registry-endpoint "https://127.0.0.1:$REG_PORT" --ca-file "$WORK/cert.pem" --tag "run-$n" --output "$WORK/out" \
+        --cache-dir "$WORK/blob-cache" --registry-endpoint "https://127.0.0.1:$REG_PORT" --ca-file "$WORK/cert.pem" --tag "run-$n" --output "$WORK/out" \
         --gitops-repo "$WORK/deploy.git" --gitops-file kustomization.yaml ${OURS_ARGS:-} >/dev/null 2>"$WORK/err" \
         || { cat "$WORK/err" >&2; fail "ecr-publish failed"; }
     git --git-dir "$WORK/deploy.git" show main:kustomization.yaml | grep -q 'digest: sha256:' || fail "the GitOps commit is missing"
