@@ -8,6 +8,7 @@ public struct BuildContext: Sendable, Equatable, Codable {
     public enum Source: String, Sendable, Codable {
         case githubActions = "github-actions"
         case jenkins
+        case gitlab = "gitlab-ci"
         case git
         case none
     }
@@ -36,7 +37,8 @@ public struct BuildContext: Sendable, Equatable, Codable {
     }
 
     /// The context of this process: GitHub Actions (`GITHUB_ACTIONS`), Jenkins
-    /// (`JENKINS_URL` or `BUILD_NUMBER` with `GIT_COMMIT`), else `git` in `directory`.
+    /// (`JENKINS_URL` or `BUILD_NUMBER` with `GIT_COMMIT`), GitLab CI (`GITLAB_CI`), else
+    /// `git` in `directory`.
     public static func detect(environment: [String: String] = ProcessInfo.processInfo.environment,
                               directory: String = FileManager.default.currentDirectoryPath) -> BuildContext {
         let value = { (name: String) in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -46,6 +48,9 @@ public struct BuildContext: Sendable, Equatable, Codable {
         }
         if value("JENKINS_URL") != nil || (value("BUILD_NUMBER") != nil && value("GIT_COMMIT") != nil) {
             return jenkins(value, time: time)
+        }
+        if value("GITLAB_CI") == "true" {
+            return gitlab(value, time: time)
         }
         return git(directory: directory, time: time)
     }
@@ -84,6 +89,21 @@ public struct BuildContext: Sendable, Equatable, Codable {
             context.gitTag = tag
         } else if let branch = value("BRANCH_NAME") ?? value("GIT_BRANCH").map(Self.withoutRemote) {
             context.branch = branch
+        }
+        return context
+    }
+
+    /// GitLab CI's predefined variables: a merge request pipeline names the MR and its source
+    /// branch, a tag pipeline the tag, a branch pipeline the branch.
+    static func gitlab(_ value: (String) -> String?, time: Date) -> BuildContext {
+        var context = BuildContext(source: .gitlab, sha: value("CI_COMMIT_SHA"), runNumber: value("CI_PIPELINE_IID"), buildTime: time)
+        if let request = value("CI_MERGE_REQUEST_IID") {
+            context.pullRequest = Int(request)
+            context.branch = value("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME")
+        } else if let tag = value("CI_COMMIT_TAG") {
+            context.gitTag = tag
+        } else {
+            context.branch = value("CI_COMMIT_BRANCH") ?? value("CI_COMMIT_REF_NAME")
         }
         return context
     }

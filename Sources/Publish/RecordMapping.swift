@@ -48,7 +48,7 @@ extension PushRecord {
                     format: (step.formats.first ?? .spdxJSON).rawValue,
                     packages: sbom.reduce(into: [:]) { counts, image in counts.merge(image.ecosystems) { max($0, $1) } })
             },
-            // Signing: the digests of the .sig and .att manifests map here once `publish` signs.
+            // Signing: the .sig manifest, and the first image's .att.
             signatureDigest: report.signing?.destinations.first?.signature.manifest.description,
             attestationDigest: report.signing?.destinations.first?.attestations.first?.manifest.description,
             toolVersion: ECRPublishVersion.current)
@@ -59,6 +59,7 @@ extension PushRecord {
         switch source {
         case .githubActions: return "github-actions"
         case .jenkins: return "jenkins"
+        case .gitlab: return "gitlab-ci"
         case .git, .none: return "local"
         }
     }

@@ -447,7 +447,7 @@ import TestSupport
         (["GITLAB_CI": "true", "CI_PIPELINE_ID": "1234", "CI_JOB_URL": "https://gitlab.example/acme/app/-/jobs/99",
           "CI_COMMIT_SHA": "FEDCBA9876543210FEDCBA9876543210FEDCBA98", "CI_COMMIT_REF_NAME": "main", "GITLAB_USER_LOGIN": "bob"],
          ["provider": "gitlab-ci", "run-id": "1234", "run-url": "https://gitlab.example/acme/app/-/jobs/99", "actor": "bob"],
-         ["commit": "fedcba9876543210fedcba9876543210fedcba98", "ref": "refs/heads/main"]),
+         ["commit": "fedcba9876543210fedcba9876543210fedcba98", "branch": "main", "ref": "refs/heads/main"]),
     ])
     func theRecordNamesTheCIRun(variables: [String: String], pipeline: [String: String], source: [String: String]) throws {
         let output = try TemporaryDirectory("record-ci")

@@ -72,6 +72,17 @@ import TestSupport
             == ["01234567-20231114221320", "pr-88"])
     }
 
+    @Test func gitlabBranchTagAndMergeRequest() throws {
+        let gitlab = ["GITLAB_CI": "true", "CI_COMMIT_SHA": Self.sha, "CI_PIPELINE_IID": "12"]
+        #expect(try Self.tags(gitlab.merging(["CI_COMMIT_BRANCH": "feature/login", "CI_COMMIT_REF_NAME": "feature/login"]) { $1 })
+            == ["01234567-20231114221320", "feature-login-01234567", "feature-login-latest"])
+        #expect(try Self.tags(gitlab.merging(["CI_COMMIT_TAG": "v2.4.1", "CI_COMMIT_REF_NAME": "v2.4.1"]) { $1 })
+            == ["01234567-20231114221320", "v2.4.1", "2.4", "2", "latest"])
+        #expect(try Self.tags(gitlab.merging([
+            "CI_MERGE_REQUEST_IID": "31", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "fix/typo", "CI_COMMIT_REF_NAME": "fix/typo",
+        ]) { $1 }, ["--tag-template", "{branch}-run{run}"]) == ["01234567-20231114221320", "pr-31", "fix-typo-run12"])
+    }
+
     @Test func localGitCheckout() throws {
         let directory = try TemporaryDirectory("checkout")
         let git = { (arguments: [String]) throws in

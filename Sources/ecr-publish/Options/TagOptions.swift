@@ -17,7 +17,7 @@ struct TagOptions: ParsableArguments {
     var tag: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
-        "team: the primary {sha8}-{timestamp}, {branch}-{sha8}, {branch}-latest, v{version}, {major}.{minor}, {major}, latest, pr-{number} from the CI context (GitHub Actions, Jenkins, else git); none: only --tag and --tag-template. Default: none for publish, team for tags.",
+        "team: the primary {sha8}-{timestamp}, {branch}-{sha8}, {branch}-latest, v{version}, {major}.{minor}, {major}, latest, pr-{number} from the CI context (GitHub Actions, Jenkins, GitLab CI, else git); none: only --tag and --tag-template. Default: none for publish, team for tags.",
         valueName: "scheme"))
     var tagScheme: Scheme?
 

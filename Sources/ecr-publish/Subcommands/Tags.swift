@@ -10,7 +10,9 @@ extension ECRPublish {
                 The context comes from GitHub Actions (GITHUB_SHA, GITHUB_REF, GITHUB_REF_NAME, \
                 GITHUB_REF_TYPE, GITHUB_EVENT_NAME, GITHUB_HEAD_REF, GITHUB_RUN_NUMBER, the pull request of \
                 GITHUB_EVENT_PATH), else Jenkins (GIT_COMMIT, BRANCH_NAME, TAG_NAME, CHANGE_ID, CHANGE_BRANCH, \
-                GIT_BRANCH, BUILD_NUMBER), else the git checkout of the current directory. The build time is \
+                GIT_BRANCH, BUILD_NUMBER), else GitLab CI (CI_COMMIT_SHA, CI_COMMIT_BRANCH, CI_COMMIT_TAG, \
+                CI_MERGE_REQUEST_IID, CI_MERGE_REQUEST_SOURCE_BRANCH_NAME, CI_PIPELINE_IID), else the git \
+                checkout of the current directory. The build time is \
                 SOURCE_DATE_EPOCH when set, else now (UTC). One tag a line, the primary first.
                 """)
 
