@@ -85,10 +85,11 @@ public struct Pipeline: Sendable {
         }
         let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.destination.jobs)
         if let reuse { await uploads?.markPresent(reuse.confirmed) }
-        // SBOM: made from what the catalogers found during the pass (written after the push);
-        // signed now, so the registry and the layout get the same signatures.
+        // SBOM: made once from what the catalogers found during the pass, for the layout's files,
+        // the attestation and the record's S3 copy (written after the push); signed now, so the
+        // registry and the layout get the same signatures.
         let imageRegistry = registry?.imageRegistry ?? options.destination.registry
-        let sboms = options.destination.outputDirectory == nil && signing == nil ? nil
+        let sboms = options.destination.outputDirectory == nil && signing == nil && options.record == nil ? nil
             : try options.sbom?.documents(loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" })
         let signed = try await signing?.sign(loaded, sboms: sboms, identity: "\(imageRegistry ?? "")/\(options.repository.name)")
         var signingDestinations: [SigningResult.Destination] = []
@@ -148,7 +149,7 @@ public struct Pipeline: Sendable {
         // that did not take it (the record waits in the outbox) or a refused key makes the run partial.
         let pushed = report
         report.record = try await afterPush("record", &report) {
-            try await options.record?.write(pushed, loaded: loaded, options: options, targets: recordTargets)
+            try await options.record?.write(pushed, loaded: loaded, sboms: sboms, options: options, targets: recordTargets)
         } ?? nil
         if let failure = report.record?.failure { report.failures.append(StageFailure(stage: "record", message: failure.description)) }
         if let gitops = options.gitops, let imageRegistry {

@@ -7,16 +7,17 @@ extension RecordStep {
     /// an output directory, and after a push sends the record to the sinks of `targets`. What a
     /// sink does not take (after the retries of the HTTP layer) waits in the outbox, with a copy
     /// of the SBOM; the report then says so and the run exits 7. The image stays pushed.
-    func write(_ report: PublishReport, loaded: LoadedArchive, options: PublishOptions, targets: RecordTargets?) async throws -> RecordResult {
+    /// `documents` are the run's SBOMs (nil with `--no-sbom`), made once by the pipeline.
+    func write(
+        _ report: PublishReport, loaded: LoadedArchive, sboms documents: SBOMDocuments?, options: PublishOptions, targets: RecordTargets?
+    ) async throws -> RecordResult {
         let scratch = NSTemporaryDirectory() + "ecr-publish-record-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         defer { FileSystem.removeTree(scratch) }
         // The SBOM files the run wrote under --output; else written here, for the counts and for S3.
         var sboms = report.sbom ?? []
-        if sboms.allSatisfy({ $0.files.isEmpty }), let sbomStep = options.sbom {
+        if sboms.allSatisfy({ $0.files.isEmpty }), let documents {
             try FileSystem.makeDirectories(scratch)
-            sboms = try sbomStep.write(loaded, name: report.repository, repositoryURL: report.push.map { "\($0.registry)/\(report.repository)" }) {
-                scratch + "/" + SBOMStep.fileName($0, format: $1, of: loaded)
-            }
+            sboms = try documents.write { scratch + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
         }
         let pushed = report.push != nil
         var record = PushRecord(report: report, options: options, step: self, sbom: sboms, pushedAt: pushed ? Date() : build.buildTime)
