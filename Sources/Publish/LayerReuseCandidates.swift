@@ -16,7 +16,7 @@ enum LayerReuseCandidates {
     ) async throws -> (tag: String, blobs: [Digest: Descriptor])? {
         let ordered = tags.filter { rolling.contains($0) } + tags.filter { !rolling.contains($0) }
         for tag in ordered {
-            guard let (descriptor, bytes) = try await client.fetchManifest(tag, in: repository) else { continue }
+            guard let (descriptor, bytes) = try await client.manifest(tag, in: repository) else { continue }
             var blobs: [Digest: Descriptor] = [:]
             for manifest in try await manifests(descriptor, bytes: bytes, client: client, repository: repository) {
                 try await pair(manifest, client: client, repository: repository, into: &blobs)
@@ -37,7 +37,7 @@ enum LayerReuseCandidates {
         }
         var manifests: [ImageManifest] = []
         for child in children.prefix(maxPlatforms) where MediaType.isManifest(child.mediaType) {
-            guard let (_, childBytes) = try await client.fetchManifest(child.digest.description, in: repository),
+            guard let (_, childBytes) = try await client.manifest(child.digest.description, in: repository),
                   let manifest = try? JSONDecoder().decode(ImageManifest.self, from: Data(childBytes)) else { continue }
             manifests.append(manifest)
         }
@@ -49,7 +49,7 @@ enum LayerReuseCandidates {
         _ manifest: ImageManifest, client: RegistryClient, repository: String, into blobs: inout [Digest: Descriptor]
     ) async throws {
         guard manifest.layers.contains(where: { isGzip($0.mediaType) }),
-              let configBytes = try await client.fetchSmallBlob(manifest.config.digest, in: repository),
+              let configBytes = try await client.blob(manifest.config.digest, in: repository),
               let config = try? JSONDecoder().decode(ImageConfig.self, from: Data(configBytes)),
               config.rootfs.diffIDs.count == manifest.layers.count else { return }
         for (diffID, layer) in zip(config.rootfs.diffIDs, manifest.layers) where isGzip(layer.mediaType) && blobs[diffID] == nil {

@@ -4,11 +4,14 @@ import HTTP
 import OCI
 
 extension RegistryClient {
+    /// The largest manifest or config read into memory by default (ECR's manifest limit).
+    public static let maxDocumentSize = 4 << 20
+
     /// The manifest or index `reference` (a tag or a digest) names in `repository`, with its
     /// bytes, or nil when there is none. The bytes must hash to the digest the registry
     /// reports (and to `reference` when it is a digest), and are at most `maximumSize`.
     public func manifest(
-        _ reference: String, in repository: String, maximumSize: Int = 4 << 20
+        _ reference: String, in repository: String, maximumSize: Int = maxDocumentSize
     ) async throws -> (descriptor: Descriptor, bytes: [UInt8])? {
         let operation = "read manifest \(reference) of \(repository)"
         var get = HTTPRequest(method: "GET", url: url("/v2/\(repository)/manifests/\(reference)"))
@@ -19,13 +22,15 @@ extension RegistryClient {
         if let expected, expected != digest {
             throw RegistryError.digestMismatch(registry: host, digest: expected.description, detail: "the manifest read is \(digest)")
         }
-        let mediaType = Self.mediaType(of: answer.body) ?? answer.headers["Content-Type"] ?? MediaType.ociManifest
+        let contentType = answer.headers["Content-Type"]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        let mediaType = Self.mediaType(of: answer.body) ?? contentType ?? MediaType.ociManifest
         return (Descriptor(mediaType: mediaType, digest: digest, size: Int64(answer.body.count)), answer.body)
     }
 
     /// A blob of `repository` in memory, checked against its digest, or nil when there is
-    /// none. For small blobs only (signatures, SBOMs): larger than `maximumSize` is an error.
-    public func blob(_ digest: Digest, in repository: String, maximumSize: Int) async throws -> [UInt8]? {
+    /// none. For small blobs only (configs, signatures, SBOMs): larger than `maximumSize` is
+    /// an error.
+    public func blob(_ digest: Digest, in repository: String, maximumSize: Int = maxDocumentSize) async throws -> [UInt8]? {
         let operation = "read blob \(digest) of \(repository)"
         var get = HTTPRequest(method: "GET", url: url("/v2/\(repository)/blobs/\(digest)"))
         // ECR answers with a redirect to S3; credentials do not follow it to another host.
