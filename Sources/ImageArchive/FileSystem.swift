@@ -15,6 +15,17 @@ public enum FileSystem {
         }
     }
 
+    /// A new private directory (mode 0700, a name nobody can guess) in the temporary
+    /// directory (`TMPDIR`, else `/tmp`): `<prefix>-XXXXXX`. The caller removes it.
+    public static func makeTemporaryDirectory(prefix: String) throws -> String {
+        let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(base)/\(prefix)-XXXXXX".utf8CString)
+        guard let path = mkdtemp(&template) else {
+            throw OutputError.writeFailed(path: base, reason: String(cString: strerror(errno)))
+        }
+        return String(cString: path)
+    }
+
     /// Names in a directory, without `.` and `..`.
     public static func list(_ path: String) throws -> [String] {
         guard let directory = opendir(path) else {

@@ -180,14 +180,9 @@ public struct Pipeline: Sendable {
     /// Where the pass spools blobs: inside the output directory when a layout is written (it
     /// becomes the layout), else a private temporary directory. Removed at the end either way.
     static func workDirectory(output: String?) throws -> String {
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let path: String
-        if let output {
-            try FileSystem.makeDirectories(output)
-            path = "\(output)/.image.partial-\(pid)"
-        } else {
-            path = NSTemporaryDirectory() + "ecr-publish-\(pid)-\(UInt32.random(in: 0...UInt32.max))"
-        }
+        guard let output else { return try FileSystem.makeTemporaryDirectory(prefix: "ecr-publish") }
+        try FileSystem.makeDirectories(output)
+        let path = "\(output)/.image.partial-\(ProcessInfo.processInfo.processIdentifier)"
         FileSystem.removeTree(path)
         try FileSystem.makeDirectories(path)
         return path

@@ -11,13 +11,14 @@ extension RecordStep {
     func write(
         _ report: PublishReport, loaded: LoadedArchive, sboms documents: SBOMDocuments?, options: PublishOptions, targets: RecordTargets?
     ) async throws -> RecordResult {
-        let scratch = NSTemporaryDirectory() + "ecr-publish-record-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        defer { FileSystem.removeTree(scratch) }
         // The SBOM files the run wrote under --output; else written here, for the counts and for S3.
         var sboms = report.sbom ?? []
+        var scratch: String?
+        defer { scratch.map(FileSystem.removeTree) }
         if sboms.allSatisfy({ $0.files.isEmpty }), let documents {
-            try FileSystem.makeDirectories(scratch)
-            sboms = try documents.write { scratch + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
+            let directory = try FileSystem.makeTemporaryDirectory(prefix: "ecr-publish-record")
+            scratch = directory
+            sboms = try documents.write { directory + "/" + SBOMStep.fileName($0, format: $1, of: loaded) }
         }
         let pushed = report.push != nil
         var record = PushRecord(report: report, options: options, step: self, sbom: sboms, pushedAt: pushed ? Date() : build.buildTime)

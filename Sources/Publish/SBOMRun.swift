@@ -34,7 +34,7 @@ public struct SBOMRun: Sendable {
     public func run() async throws -> [SBOMReport] {
         guard !output.isEmpty else { throw PublishError.invalidOption("--output needs a file name") }
         let run = self
-        let temporary = NSTemporaryDirectory() + "/ecr-publish-sbom-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+        let temporary = try FileSystem.makeTemporaryDirectory(prefix: "ecr-publish-sbom")
         defer { FileSystem.removeTree(temporary) }
         let loaded = try await Blocking.run {
             let pool = try CompressionPool(threads: run.threads, level: run.compressionLevel)
