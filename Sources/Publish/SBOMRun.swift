@@ -16,7 +16,7 @@ public struct SBOMRun: Sendable {
     public var imageReference: String?
     public var platform: Platform?
     public var manifestFormat: ManifestFormat = .oci
-    public var compressionLevel = 5
+    public var compressionLevel = BuildStage.defaultCompressionLevel
     /// Compress uncompressed layers to name the manifest digest publish pushes.
     public var exactDigest = false
     public var threads = ProcessInfo.processInfo.activeProcessorCount

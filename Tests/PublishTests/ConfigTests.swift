@@ -63,7 +63,7 @@ import TestSupport
         #expect(shown["push.jobs"]?.values == ["9"] && shown["push.jobs"]?.source == "flag")
         #expect(shown["repository.scan-on-push"]?.values == ["false"], "an inverted flag from the environment")
         #expect(shown["aws.region"]?.values == ["us-west-2"] && shown["aws.region"]?.source == "environment AWS_REGION")
-        #expect(shown["image.compression-level"]?.values == ["5"] && shown["image.compression-level"]?.source == "default")
+        #expect(shown["image.compression-level"]?.values == ["2"] && shown["image.compression-level"]?.source == "default")
 
         // Without the environment, the file's values; a flag's list replaces the file's.
         let plain = try workspace.show(["--tag", "cli"])

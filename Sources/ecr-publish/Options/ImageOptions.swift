@@ -13,7 +13,7 @@ struct ImageOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "gzip level for uncompressed layers: 1-9 as in gzip, 0 stores, 10-12 are slower and smaller.",
         valueName: "level"))
-    var compressionLevel = 5
+    var compressionLevel = BuildStage.defaultCompressionLevel
 
     @Option(name: .long, help: "Compression threads (default: the number of cores; at most twice the cores are started). Output is identical for any value.")
     var threads: Int?

@@ -46,7 +46,7 @@ extension ECRPublish {
         var exactDigest = false
 
         @Option(name: .long, help: ArgumentHelp("With --exact-digest: the gzip level publish will use (the manifest digest depends on it).", valueName: "level"))
-        var compressionLevel = 5
+        var compressionLevel = BuildStage.defaultCompressionLevel
 
         @Flag(name: .long, help: "Print the report as JSON on standard output.")
         var json = false
