@@ -3,7 +3,9 @@ import Foundation
 
 /// ECR's registry credentials: `ecr:GetAuthorizationToken` gives base64(`AWS:<password>`),
 /// valid 12 hours, sent as Basic auth. The token is kept until an hour before it expires,
-/// so a long push gets a fresh one in time, and refetched when the registry refuses it.
+/// so a long push gets a fresh one in time, and refetched when the registry refuses it. A
+/// token that arrives already (nearly) expired by this machine's clock, a skewed clock or a
+/// server that reports no real expiry, is kept ten minutes: not fetched again per request.
 public actor ECRAuthorizer: RegistryAuthorizer {
     private let ecr: ECRClient
     private var cached: (header: String, renewAfter: Date)?
@@ -22,9 +24,16 @@ public actor ECRAuthorizer: RegistryAuthorizer {
         let data = try await ecr.getAuthorizationToken()
         let expires = data.expiresAt.map { Date(timeIntervalSince1970: $0) } ?? Date().addingTimeInterval(12 * 3600)
         let header = "Basic " + data.authorizationToken
-        cached = (header, expires.addingTimeInterval(-3600))
+        cached = (header, Self.renewalTime(expires: expires, now: Date()))
         proxyEndpoint = data.proxyEndpoint
         return header
+    }
+
+    /// When a token that expires at `expires`, fetched `now`, is replaced: an hour before it
+    /// expires, or in ten minutes when that hour has already begun by the local clock.
+    static func renewalTime(expires: Date, now: Date) -> Date {
+        let early = expires.addingTimeInterval(-3600)
+        return early > now ? early : now.addingTimeInterval(600)
     }
 
     /// The token's registry endpoint, fetching a token when none is cached.
