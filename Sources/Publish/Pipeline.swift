@@ -25,9 +25,14 @@ public struct Pipeline: Sendable {
 
     public func run() async throws -> PublishReport {
         try options.validate()
-        // Signing: the key is opened first, so a wrong passphrase costs no read and no push.
+        // Signing: the key (scrypt for a cosign key file, GetPublicKey for KMS) is opened while
+        // the AWS and registry setup waits on the network, and awaited before anything is
+        // written or read from the tarball: a wrong passphrase costs no read and no push.
+        let opening = options.signing.map { stage in
+            Task { [options, progress] in try await SigningStep.open(stage, options: options) { progress?("warning: " + $0) } }
+        }
+        defer { opening?.cancel() }
         var signing: SigningStep?
-        if let stage = options.signing { signing = try await SigningStep.open(stage, options: options) { progress?("warning: " + $0) } }
         let clock = ContinuousClock()
         let started = clock.now
         var registry: RegistryConnection?
@@ -48,17 +53,25 @@ public struct Pipeline: Sendable {
             } else {
                 let context = try options.aws.context()
                 environment = context.environment.variables
-                // Record: sinks named in full (the account from STS) before anything is pushed.
-                if let record = options.record { recordTargets = try await RecordTargets(resolving: record, context: context) }
+                // Read-only calls at the same time: the record's sinks named in full (the account
+                // from STS) before anything is pushed, and the registry's token and ping.
+                async let targets: RecordTargets? = {
+                    guard let record = options.record else { return nil }
+                    return try await RecordTargets(resolving: record, context: context)
+                }()
+                async let connection = RegistryConnection.open(options: options, context: context)
+                signing = try await opening?.value
+                // The first write (a repository created or its settings applied) once the key is open.
                 repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
                     .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
-                registry = try await RegistryConnection.open(options: options, context: context)
+                (recordTargets, registry) = try await (targets, connection)
             }
             if let registry, options.destination.reusesLayers {
                 reuse = await LayerReuseRegistry.prepare(options: options, client: registry.client, environment: environment, warn: warn)
             }
         }
 
+        if signing == nil { signing = try await opening?.value }
         let work = try Self.workDirectory(output: options.destination.outputDirectory)
         defer { FileSystem.removeTree(work) }
         // Blobs go up as the pass commits them, while it reads the next layer.
@@ -95,18 +108,32 @@ public struct Pipeline: Sendable {
         var signingDestinations: [SigningResult.Destination] = []
 
         var push: PushResult?
+        var attaching: Task<SigningResult.Destination, any Error>?
         if let registry {
             let outcome = try await writer.writeImage(to: registry.client.repository(options.repository.name), uploads: uploads)
             await early.value
+            // The image's manifests are in: its signature, attestation and referrer go up while
+            // the tags are read and written (round trips, not work, on both sides).
+            if let signing, let signed {
+                attaching = Task { [repository = registry.client.repository(options.repository.name), repositoryStep] in
+                    try await signing.attach(signed, to: repository, repositoryStep: repositoryStep)
+                }
+            }
             reuse?.cache?.record(loaded.artifact, registry: registry.client.host, repository: options.repository.name)
             var policy = options.tags.policy
             policy.mutability = repositoryStep?.tagMutability ?? .mutable
             policy.exclusions = repositoryStep?.mutabilityExclusions ?? []
             let (top, bytes) = writer.topLevel
-            let tags = try await TagPublisher(
-                client: registry.client, repository: options.repository.name, policy: policy, rolling: options.tags.rolling,
-                version: options.tags.releaseVersion.flatMap(SemanticVersion.init)
-            ).publish(options.tags.names, top: top, bytes: bytes)
+            let tags: [PushResult.Tag]
+            do {
+                tags = try await TagPublisher(
+                    client: registry.client, repository: options.repository.name, policy: policy, rolling: options.tags.rolling,
+                    version: options.tags.releaseVersion.flatMap(SemanticVersion.init)
+                ).publish(options.tags.names, top: top, bytes: bytes)
+            } catch {
+                _ = await attaching?.result
+                throw error
+            }
             push = PushResult(
                 registry: registry.imageRegistry, endpoint: registry.client.host, repository: options.repository.name,
                 artifact: loaded.artifact, outcome: outcome, mounted: reuse?.mounted ?? 0, tags: tags,
@@ -130,11 +157,8 @@ public struct Pipeline: Sendable {
         var report = PublishReport(options: options, loaded: loaded, tags: options.tags.names, layout: layoutPath)
         report.push = push
         report.pushed = push != nil
-        if let signing, let signed, let registry {
-            let repository = registry.client.repository(options.repository.name)
-            try await afterPush("signing", &report) {
-                signingDestinations.insert(try await signing.attach(signed, to: repository, repositoryStep: repositoryStep), at: 0)
-            }
+        if let attaching {
+            try await afterPush("signing", &report) { signingDestinations.insert(try await attaching.value, at: 0) }
         }
         if let signing, let signed, !signingDestinations.isEmpty {
             report.signing = signing.result(signed, destinations: signingDestinations, repository: options.repository.name)

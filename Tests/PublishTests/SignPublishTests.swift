@@ -166,6 +166,13 @@ import TestSupport
         #expect(!result.stderr.contains("uploaded"))
         let registry = try PublishPushTests.world.get().registry
         #expect(try Tool.run("skopeo", ["inspect", "--raw"] + registry.skopeoInspectOptions + [registry.dockerReference("team/never:x")]).status != 0)
+        // The key is opened while the setup reads (STS, the registry's token), but awaited before
+        // the first write: the repository --create-repository asks for was not made either.
+        let home = try TemporaryDirectory("sign-wrong-home")
+        let moto = try PublishPushTests.world.get().moto
+        #expect { _ = try moto.aws(["ecr", "describe-repositories", "--repository-names", "team/never"], home: home.path) } throws: { error in
+            "\(error)".contains("RepositoryNotFoundException")
+        }
     }
 }
 
