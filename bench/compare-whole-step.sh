@@ -1,14 +1,16 @@
 #!/bin/bash
-# The whole release step (SBOM, push, tags, GitOps commit; signing and the push record
-# when OURS_ARGS names them) side by side with skopeo's bare push of the same tarball
-# into the same registry: `skopeo copy docker-archive:IMAGE docker://REGISTRY/REPO:TAG`.
+# The whole release step (SBOM, push, tags, signature and SBOM attestation with a cosign key
+# file, the push record in DynamoDB, S3 and SNS, GitOps commit) side by side with skopeo's
+# bare push of the same tarball into the same registry:
+# `skopeo copy docker-archive:IMAGE docker://REGISTRY/REPO:TAG`.
 #
 #   bench/compare-whole-step.sh                 # Debian 12, as root
 #   PAIRS=5 bench/compare-whole-step.sh
 #
 # It starts its own world on 127.0.0.1, as the tests do: docker-registry with TLS and
 # htpasswd (the password moto's ECR token carries), moto_server with signature checks (ECR
-# for the token and the repository step), and a bare git repository holding a kustomization
+# for the token and the repository step; DynamoDB, S3 and SNS for the record, their table,
+# bucket and topic made untimed), and a bare git repository holding a kustomization
 # that names the image. Each run pushes into a fresh repository, so every blob is uploaded
 # by both tools; the GitOps repository is made fresh before each of our runs (untimed).
 #
@@ -17,7 +19,8 @@
 #   BENCH_IMAGE     image tarball (default: the realistic fixture, built once into BENCH_CACHE)
 #   BENCH_CACHE     default ${TMPDIR:-/tmp}/ecr-publish-bench-cache
 #   ECR_PUBLISH_BIN use this binary instead of building with swift build -c release
-#   OURS_ARGS       more flags for our runs (e.g. "--sign-key cosign.key", "--record-table T")
+#   STEP            whole (default: signing and the record too) or bare (SBOM, push, tag, GitOps)
+#   OURS_ARGS       more flags for our runs (e.g. "--no-sbom")
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +30,8 @@ REPO=$(cd "$HERE/.." && pwd)
 PAIRS=${PAIRS:-3}
 BENCH_CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/ecr-publish-bench-cache}
 [[ "$PAIRS" =~ ^[1-9][0-9]*$ ]] || fail "PAIRS must be a positive integer, not '$PAIRS'"
+STEP=${STEP:-whole}
+[[ "$STEP" == whole || "$STEP" == bare ]] || fail "STEP must be whole or bare, not '$STEP'"
 [ "$(id -u)" = 0 ] || fail "run as root (skopeo runs as an unprivileged user with an empty blob-info cache)"
 for tool in skopeo docker-registry moto_server htpasswd openssl git python3 runuser /usr/bin/time; do
     command -v "$tool" >/dev/null || fail "missing $tool (bash .ci/setup.sh installs the test tools)"
@@ -94,6 +99,27 @@ export HOME=$WORK/home AWS_CONFIG_FILE=$WORK/home/config AWS_SHARED_CREDENTIALS_
 mkdir -p "$HOME"
 ECR_HOST=$ACCOUNT.dkr.ecr.us-east-1.amazonaws.com
 
+# The whole step: a cosign key file (scrypt-encrypted, as `cosign generate-key-pair` writes it)
+# and the record's default sinks, made in moto untimed.
+STEP_ARGS=()
+if [[ "$STEP" == whole ]]; then
+    export COSIGN_PASSWORD=bench-passphrase
+    "$BIN" generate-key-pair --output-prefix "$WORK/cosign" >/dev/null 2>&1 || fail "generate-key-pair failed"
+    python3 - "$ACCOUNT" <<'PY' || fail "could not make the record's table, bucket and topic in moto"
+import os, sys, boto3
+account = sys.argv[1]
+aws = boto3.session.Session(region_name=os.environ["AWS_REGION"])
+client = lambda name: aws.client(name, endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+client("dynamodb").create_table(
+    TableName="ECRImageLogs", BillingMode="PAY_PER_REQUEST",
+    AttributeDefinitions=[{"AttributeName": "ImageTag", "AttributeType": "S"}],
+    KeySchema=[{"AttributeName": "ImageTag", "KeyType": "HASH"}])
+client("s3").create_bucket(Bucket=f"ecr-image-metadata-{account}")
+client("sns").create_topic(Name="ECRImagePushTopic")
+PY
+    STEP_ARGS=(--sign-key "$WORK/cosign.key" --record)
+fi
+
 # A fresh deployment repository naming bench/ours-N.
 gitops_repo() {
     local n=$1 seed=$WORK/seed-$n
@@ -114,10 +140,13 @@ run_ours() {
     # shellcheck disable=SC2086
     /usr/bin/time -f '%e %M' -o "$WORK/time" "$BIN" publish "$IMAGE" --repository "bench/ours-$n" --create-repository \
         --cache-dir "$WORK/blob-cache" --registry-endpoint "https://127.0.0.1:$REG_PORT" --ca-file "$WORK/cert.pem" --tag "run-$n" --output "$WORK/out" \
-        --gitops-repo "$WORK/deploy.git" --gitops-file kustomization.yaml ${OURS_ARGS:-} >/dev/null 2>"$WORK/err" \
+        --gitops-repo "$WORK/deploy.git" --gitops-file kustomization.yaml "${STEP_ARGS[@]}" ${OURS_ARGS:-} >/dev/null 2>"$WORK/err" \
         || { cat "$WORK/err" >&2; fail "ecr-publish failed"; }
     git --git-dir "$WORK/deploy.git" show main:kustomization.yaml | grep -q 'digest: sha256:' || fail "the GitOps commit is missing"
     [[ " ${OURS_ARGS:-} " == *" --no-sbom "* ]] || [ -s "$WORK/out/sbom.spdx.json" ] || fail "the SBOM is missing"
+    if [[ "$STEP" == whole ]]; then
+        grep -q '"signature-digest"' "$WORK/out/record.json" 2>/dev/null || fail "the record (with the signature) is missing from $WORK/out"
+    fi
     cat "$WORK/time"
 }
 
@@ -155,4 +184,6 @@ done
 printf '%-10s %9s %9s %6s %10s %10s\n' step ours-s skopeo-s ratio rss-ours rss-sko
 printf '%-10s %9s %9s %6s %7s MiB %6s MiB\n' whole "$(median < "$WORK/w.ours")" "$(median < "$WORK/w.sko")" "$(median < "$WORK/ratio")" \
     $((rss_o / 1024)) $((rss_s / 1024))
-echo "ours: SBOM + push + tag + GitOps commit${OURS_ARGS:+ + $OURS_ARGS}; skopeo: push only. Medians of $PAIRS alternating pairs."
+what="SBOM + push + tag + GitOps commit"
+[[ "$STEP" == whole ]] && what="SBOM + push + tag + signature and attestation (cosign key file) + record (DynamoDB, S3, SNS) + GitOps commit"
+echo "ours: $what${OURS_ARGS:+ + $OURS_ARGS}; skopeo: push only. Medians of $PAIRS alternating pairs."
