@@ -73,13 +73,18 @@ struct BlobIngester {
     }
 
     private func ingestTar(path: String, size: Int64, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
-        if let reuse, let expected = expectedDiffID(path: path, size: size, reuse: reuse),
-           let known = reuse.reusableBlob(forDiffID: expected.digest) {
-            return try hashTar(path: path, source: source, guarded: guarded, reusing: (expected, known))
+        // A layer the destination is known to lack is new: its upload may stream while it is compressed.
+        var isNew = false
+        if let reuse {
+            let expected = expectedDiffID(path: path, size: size, reuse: reuse)
+            if let expected, let known = reuse.reusableBlob(forDiffID: expected.digest) {
+                return try hashTar(path: path, source: source, guarded: guarded, reusing: (expected, known))
+            }
+            isNew = expected != nil || !reuse.mayHoldUnannouncedLayers
         }
         // `sbom` without --exact-digest: hashed and walked, never compressed.
         guard compressesLayers else { return try hashTar(path: path, source: source, guarded: guarded, reusing: nil) }
-        let writer = try spool.makeWriter()
+        let writer = try spool.makeWriter(newLayer: isNew)
         let gzip = ParallelGzipWriter(pool: pool) { try writer.write($0) }
         let diffHasher = SHA256Hasher()
         let tee = TeeSource(source, observers: [

@@ -16,6 +16,9 @@ public final class BlobSpool: @unchecked Sendable {
     /// Called with each blob as it is committed (digest, size, path), from the writing
     /// thread: uploads can start while the pass reads on. Set before the first write.
     public var onCommit: (@Sendable (Digest, Int64, String) -> Void)?
+    /// Watches a new layer's blob while it is written (given its temporary path), so its
+    /// upload can start before it is complete. Set before the first write.
+    public var observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)?
 
     /// Creates the spool in `directory` (created if missing).
     public init(directory: String) throws {
@@ -33,10 +36,13 @@ public final class BlobSpool: @unchecked Sendable {
         access(path(for: digest), F_OK) == 0
     }
 
-    /// Starts a new blob.
-    public func makeWriter() throws -> BlobWriter {
+    /// Starts a new blob; ``observeNewLayer`` watches it when it is a `newLayer` (one the
+    /// destination is known to lack).
+    public func makeWriter(newLayer: Bool = false) throws -> BlobWriter {
         counter += 1
-        return try BlobWriter(temporaryPath: "\(directory)/.tmp-\(getpid())-\(counter)", spool: self)
+        let writer = try BlobWriter(temporaryPath: "\(directory)/.tmp-\(getpid())-\(counter)", spool: self)
+        if newLayer { writer.observer = observeNewLayer?(writer.temporaryPath) }
+        return writer
     }
 
     /// Stores bytes held in memory (configs, manifests) and returns their descriptor parts.
@@ -63,9 +69,21 @@ public final class BlobSpool: @unchecked Sendable {
     }
 }
 
+/// Told how one blob's writing goes, from the writing thread: each append, then the commit
+/// or the abandonment. Calls must return at once.
+public protocol BlobWriteObserver: AnyObject, Sendable {
+    /// The temporary file now holds the blob's first `size` bytes.
+    func written(size: Int64)
+    /// The blob is complete: `digest`, `size` bytes, renamed to `path`.
+    func committed(digest: Digest, size: Int64, path: String)
+    /// The blob will not be completed.
+    func abandoned()
+}
+
 /// Writes one blob to a temporary file, hashing it on the way.
 public final class BlobWriter {
-    private let temporaryPath: String
+    let temporaryPath: String
+    var observer: (any BlobWriteObserver)?
     private let spool: BlobSpool
     private var descriptor: Int32
     private let hasher = SHA256Hasher()
@@ -85,6 +103,7 @@ public final class BlobWriter {
         if descriptor >= 0 {
             close(descriptor)
             unlink(temporaryPath)
+            observer?.abandoned()
         }
     }
 
@@ -101,6 +120,7 @@ public final class BlobWriter {
             offset += n
         }
         size += Int64(bytes.count)
+        observer?.written(size: size)
     }
 
     /// The digest of everything written; call once, before ``commit(as:)``.
@@ -111,14 +131,18 @@ public final class BlobWriter {
         guard close(descriptor) == 0 else {
             descriptor = -1
             unlink(temporaryPath)
+            observer?.abandoned()
             throw OutputError.writeFailed(path: temporaryPath, reason: String(cString: strerror(errno)))
         }
         descriptor = -1
         let finalPath = spool.path(for: digest)
         guard rename(temporaryPath, finalPath) == 0 else {
             unlink(temporaryPath)
+            observer?.abandoned()
             throw OutputError.writeFailed(path: finalPath, reason: String(cString: strerror(errno)))
         }
+        // The observer first: an upload it streamed is known before the blob is announced.
+        observer?.committed(digest: digest, size: size, path: finalPath)
         spool.onCommit?(digest, size, finalPath)
     }
 }

@@ -15,6 +15,12 @@ public protocol LayerReuse: Sendable {
     /// A gzip blob the destination holds whose uncompressed content has `diffID`, or nil
     /// (then the layer is compressed as usual).
     func reusableBlob(forDiffID diffID: Digest) -> Descriptor?
+
+    /// Whether the destination may hold the blob of a layer whose diffID is not known before
+    /// it is read (the previous image or the cache name blobs there): such a layer's upload
+    /// waits for its digest. When false, every layer the pass compresses is new, and its
+    /// upload may start while it is compressed.
+    var mayHoldUnannouncedLayers: Bool { get }
 }
 
 /// A member guessed to have one diffID (from ``LayerReuse/expectedDiffID(path:size:)``) had

@@ -87,6 +87,12 @@ struct BlobInfoCache: Sendable {
         prune(directory)
     }
 
+    /// Whether any blob of `registry` is remembered.
+    func knowsBlobs(in registry: String) -> Bool {
+        guard let names = try? FileSystem.list(root + "/blob-info-v1/" + Self.component(registry)) else { return false }
+        return !names.isEmpty
+    }
+
     // MARK: - Files
 
     private func diffIDDirectory(_ diffID: Digest, registry: String) -> String {

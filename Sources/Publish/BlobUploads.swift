@@ -16,14 +16,19 @@ actor BlobUploads {
     let deleteAfterUpload: Bool
     /// Told one line per blob done (`uploaded …`, `exists …`).
     let progress: (@Sendable (String) -> Void)?
+    /// Uploads the pass streamed while it compressed: a blob's own is awaited before any
+    /// other attempt, which follows only when it did not complete.
+    let streams: StreamedUploads?
     private var attempts: [Digest: Task<Bool, any Error>] = [:]
     /// Blobs known to be there without asking (``markPresent(_:)``).
     private var known: Set<Digest> = []
 
-    init(destination: any ImageDestination, deleteAfterUpload: Bool, progress: (@Sendable (String) -> Void)? = nil) {
+    init(destination: any ImageDestination, deleteAfterUpload: Bool, progress: (@Sendable (String) -> Void)? = nil,
+         streams: StreamedUploads? = nil) {
         self.destination = destination
         self.deleteAfterUpload = deleteAfterUpload
         self.progress = progress
+        self.streams = streams
     }
 
     /// Makes sure the destination has the blob; true when this run wrote it, false when it
@@ -34,9 +39,13 @@ actor BlobUploads {
             attempts[descriptor.digest] = Task { false }
             return false
         }
-        let task = attempts[descriptor.digest] ?? Task { [destination, progress] in
+        let task = attempts[descriptor.digest] ?? Task { [destination, progress, streamed = streams?.take(descriptor.digest)] in
             let clock = ContinuousClock()
             let started = clock.now
+            if let streamed, (try? await streamed.value) == true {
+                progress?("uploaded  \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size)), streamed while compressed")
+                return true
+            }
             if try await destination.blobExists(descriptor) {
                 progress?("exists    \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size))")
                 return false

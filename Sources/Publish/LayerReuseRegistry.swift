@@ -66,6 +66,10 @@ final class LayerReuseRegistry: LayerReuse, @unchecked Sendable {
         usesMemberHints ? cache?.diffID(forMember: path, size: size) : nil
     }
 
+    var mayHoldUnannouncedLayers: Bool {
+        !previous.isEmpty || cache?.knowsBlobs(in: client.host) == true
+    }
+
     func reusableBlob(forDiffID diffID: Digest) -> Descriptor? {
         var candidates: [(repository: String, descriptor: Descriptor)] = []
         if let blob = previous[diffID] { candidates.append((repository, blob)) }

@@ -74,10 +74,12 @@ public struct Pipeline: Sendable {
         if signing == nil { signing = try await opening?.value }
         let work = try Self.workDirectory(output: options.destination.outputDirectory)
         defer { FileSystem.removeTree(work) }
-        // Blobs go up as the pass commits them, while it reads the next layer.
+        // Blobs go up as the pass commits them, while it reads the next layer; a layer the
+        // repository is known to lack streams up while it is compressed.
+        let streams = reuse.map { StreamedUploads(client: $0.client, repository: options.repository.name) }
         let uploads = registry.map {
             BlobUploads(destination: $0.client.repository(options.repository.name), deleteAfterUpload: options.destination.outputDirectory == nil,
-                        progress: progress)
+                        progress: progress, streams: streams)
         }
         let (announced, announce) = AsyncStream.makeStream(of: CommittedBlob.self)
         let early = Task { [jobs = options.destination.jobs] in await uploads?.upload(announced, jobs: jobs) }
@@ -88,7 +90,9 @@ public struct Pipeline: Sendable {
         let loaded: LoadedArchive
         let spool: BlobSpool
         do {
-            (loaded, spool) = try await read(spoolDirectory: work + "/blobs", onCommit: onCommit, reuse: reuse)
+            var observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)?
+            if let streams { observeNewLayer = { streams.observe($0) } }
+            (loaded, spool) = try await read(spoolDirectory: work + "/blobs", onCommit: onCommit, reuse: reuse, observeNewLayer: observeNewLayer)
             announce.finish()
         } catch {
             announce.finish()
@@ -110,15 +114,24 @@ public struct Pipeline: Sendable {
         var push: PushResult?
         var attaching: Task<SigningResult.Destination, any Error>?
         if let registry {
-            let outcome = try await writer.writeImage(to: registry.client.repository(options.repository.name), uploads: uploads)
-            await early.value
-            // The image's manifests are in: its signature, attestation and referrer go up while
-            // the tags are read and written (round trips, not work, on both sides).
+            let repository = registry.client.repository(options.repository.name)
+            let writing = Task { try await writer.writeImage(to: repository, uploads: uploads) }
+            // The signature, attestation and referrer go up while the last layers upload (their
+            // reads and blobs) and while the tags are written (their manifests, once the image's
+            // are in): round trips, not work, on every side.
             if let signing, let signed {
-                attaching = Task { [repository = registry.client.repository(options.repository.name), repositoryStep] in
-                    try await signing.attach(signed, to: repository, repositoryStep: repositoryStep)
+                attaching = Task { [repositoryStep] in
+                    try await signing.attach(signed, to: repository, repositoryStep: repositoryStep) { _ = try await writing.value }
                 }
             }
+            let outcome: ArtifactWriter.Outcome
+            do {
+                outcome = try await writing.value
+            } catch {
+                _ = await attaching?.result
+                throw error
+            }
+            await early.value
             reuse?.cache?.record(loaded.artifact, registry: registry.client.host, repository: options.repository.name)
             var policy = options.tags.policy
             policy.mutability = repositoryStep?.tagMutability ?? .mutable
@@ -221,18 +234,20 @@ public struct Pipeline: Sendable {
     /// digest computed and checked; layers whose blob the registry holds (`reuse`) only
     /// hashed. A classic member remembered wrongly makes the pass run again, compressing.
     func read(
-        spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)? = nil, reuse: (any LayerReuse)? = nil
+        spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)? = nil, reuse: (any LayerReuse)? = nil,
+        observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)? = nil
     ) async throws -> (LoadedArchive, BlobSpool) {
         do {
-            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: reuse)
+            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: reuse, observeNewLayer: observeNewLayer)
         } catch let miss as LayerReuseMiss {
             warn("\(miss); reading the tarball again and compressing every layer")
-            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: nil)
+            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: nil, observeNewLayer: nil)
         }
     }
 
     private func readOnce(
-        spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)?, reuse: (any LayerReuse)?
+        spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)?, reuse: (any LayerReuse)?,
+        observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)?
     ) async throws -> (LoadedArchive, BlobSpool) {
         let options = self.options
         return try await Blocking.run {
@@ -240,6 +255,7 @@ public struct Pipeline: Sendable {
             defer { pool.shutdown() }
             let spool = try BlobSpool(directory: spoolDirectory)
             spool.onCommit = onCommit
+            spool.observeNewLayer = observeNewLayer
             var readOptions = ArchiveReadOptions()
             readOptions.imageReference = options.input.imageReference
             readOptions.manifestFormat = options.build.manifestFormat

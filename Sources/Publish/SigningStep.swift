@@ -98,9 +98,14 @@ struct SigningStep: Sendable {
             notes: signed.notes + destinations.compactMap { Self.immutabilityNote($0, repository: repository) })
     }
 
-    /// Attaches `signed` to the registry repository, under its tag rules.
-    func attach(_ signed: Signed, to repository: RegistryRepository, repositoryStep: RepositoryProvisioner.Outcome?) async throws -> SigningResult.Destination {
-        try await attach(signed, to: ArtifactAttacher(destination: repository, reader: repository, mayWriteTag: Self.tagRule(repositoryStep)))
+    /// Attaches `signed` to the registry repository, under its tag rules; no manifest is
+    /// written before `imageWritten` returns (the image's own manifests are in).
+    func attach(
+        _ signed: Signed, to repository: RegistryRepository, repositoryStep: RepositoryProvisioner.Outcome?,
+        after imageWritten: @escaping @Sendable () async throws -> Void = {}
+    ) async throws -> SigningResult.Destination {
+        try await attach(signed, to: ArtifactAttacher(
+            destination: repository, reader: repository, mayWriteTag: Self.tagRule(repositoryStep), beforeManifests: imageWritten))
     }
 
     /// Attaches `signed` to the layout being written, keeping the signatures of the layout at

@@ -39,41 +39,60 @@ extension RegistryClient {
     }
 
     private func uploadInOneSession(_ descriptor: Descriptor, content: BlobContent, to repository: String) async throws {
-        let operation = "upload blob \(descriptor.digest) to \(repository)"
-        var start = HTTPRequest(method: "POST", url: url("/v2/\(repository)/blobs/uploads/"))
-        start.headers.set("Content-Length", "0")
-        let started = try await send(start, operation: operation)
-        guard started.status == 202 else { throw failure(started, operation: operation) }
-        var location = try resolve(location: started.headers["Location"], operation: operation)
-
+        var location = try await startUpload(to: repository)
         if descriptor.size > chunkSize, case .file(let path) = content {
             var offset: Int64 = 0
             while offset < descriptor.size {
                 let length = min(chunkSize, descriptor.size - offset)
-                var patch = HTTPRequest(method: "PATCH", url: location, body: .file(path: path, offset: offset, length: length))
-                patch.headers.set("Content-Type", "application/octet-stream")
-                patch.headers.set("Content-Range", "\(offset)-\(offset + length - 1)")
-                patch.headers.set("Content-Length", String(length))
-                let answer = try await send(patch, operation: operation)
-                // distribution answers 202, ECR 201.
-                guard answer.status == 202 || answer.status == 201 else { throw failure(answer, operation: operation) }
-                if let next = answer.headers["Location"] { location = try resolve(location: next, operation: operation) }
+                location = try await uploadPart(path: path, offset: offset, length: length, at: location, in: repository)
                 // Our own count, not the answer's Range (ECR's can stop advancing).
                 offset += length
             }
-            try await finishUpload(descriptor, at: location, body: .empty, operation: operation)
+            try await finishUpload(descriptor, at: location, body: .empty, in: repository)
         } else {
             let body: HTTPBody
             switch content {
             case .bytes(let bytes): body = .bytes(bytes)
             case .file(let path): body = .file(path: path, offset: 0, length: descriptor.size)
             }
-            try await finishUpload(descriptor, at: location, body: body, operation: operation)
+            try await finishUpload(descriptor, at: location, body: body, in: repository)
         }
     }
 
+    /// Opens an upload session (`POST /v2/<name>/blobs/uploads/`) and returns its location.
+    public func startUpload(to repository: String) async throws -> URL {
+        let operation = "start an upload to \(repository)"
+        var start = HTTPRequest(method: "POST", url: url("/v2/\(repository)/blobs/uploads/"))
+        start.headers.set("Content-Length", "0")
+        let started = try await send(start, operation: operation)
+        guard started.status == 202 else { throw failure(started, operation: operation) }
+        return try resolve(location: started.headers["Location"], operation: operation)
+    }
+
+    /// Sends `length` bytes of the file at `path`, from `offset`, as the next part of the
+    /// session at `location` (`PATCH`); returns the location for the part after it. Every
+    /// part but the last must be at least 5 MiB for ECR (``chunkSize`` is).
+    public func uploadPart(path: String, offset: Int64, length: Int64, at location: URL, in repository: String) async throws -> URL {
+        let operation = "upload a blob part to \(repository)"
+        var patch = HTTPRequest(method: "PATCH", url: location, body: .file(path: path, offset: offset, length: length))
+        patch.headers.set("Content-Type", "application/octet-stream")
+        patch.headers.set("Content-Range", "\(offset)-\(offset + length - 1)")
+        patch.headers.set("Content-Length", String(length))
+        let answer = try await send(patch, operation: operation)
+        // distribution answers 202, ECR 201.
+        guard answer.status == 202 || answer.status == 201 else { throw failure(answer, operation: operation) }
+        if let next = answer.headers["Location"] { return try resolve(location: next, operation: operation) }
+        return location
+    }
+
+    /// Abandons an upload session (best effort: registries expire them anyway).
+    public func cancelUpload(at location: URL) async {
+        _ = try? await send(HTTPRequest(method: "DELETE", url: location), operation: "cancel an upload")
+    }
+
     /// The closing `PUT <location>?digest=…`, with the whole blob or nothing.
-    private func finishUpload(_ descriptor: Descriptor, at location: URL, body: HTTPBody, operation: String) async throws {
+    public func finishUpload(_ descriptor: Descriptor, at location: URL, body: HTTPBody, in repository: String) async throws {
+        let operation = "upload blob \(descriptor.digest) to \(repository)"
         let text = location.absoluteString
         let url = URL(string: text + (text.contains("?") ? "&" : "?") + "digest=\(descriptor.digest)")!
         var put = HTTPRequest(method: "PUT", url: url, body: body)
@@ -110,7 +129,7 @@ extension RegistryClient {
         case 202:
             // A fresh session nobody will use: cancel it (best effort; it expires anyway).
             if let location = try? resolve(location: answer.headers["Location"], operation: operation) {
-                _ = try? await send(HTTPRequest(method: "DELETE", url: location), operation: operation)
+                await cancelUpload(at: location)
             }
             return false
         default:

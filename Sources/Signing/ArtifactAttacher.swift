@@ -17,15 +17,21 @@ public struct ArtifactAttacher: Sendable {
     /// Whether `reader` is another store than `destination` (the previous layout): existing
     /// artifacts are then copied over whole, not only extended.
     public let copiesExisting: Bool
+    /// Awaited before the first manifest is written: the image the artifacts name must be in
+    /// first. Reads and blob uploads go ahead (no manifest names those blobs yet), so a push
+    /// can attach while its last layer is still uploading.
+    public let beforeManifests: @Sendable () async throws -> Void
 
     public init(
         destination: any ImageDestination, reader: (any ArtifactReader)?, copiesExisting: Bool = false,
-        mayWriteTag: @escaping @Sendable (String) -> Bool = { _ in true }
+        mayWriteTag: @escaping @Sendable (String) -> Bool = { _ in true },
+        beforeManifests: @escaping @Sendable () async throws -> Void = {}
     ) {
         self.destination = destination
         self.reader = reader
         self.copiesExisting = copiesExisting
         self.mayWriteTag = mayWriteTag
+        self.beforeManifests = beforeManifests
     }
 
     /// What attaching one artifact did.
@@ -58,6 +64,7 @@ public struct ArtifactAttacher: Sendable {
             var tagged = false
             if copiesExisting, let (_, bytes) = try await reader?.manifest(descriptor.digest.description) {
                 try await ensureBlobs((manifest.layers + [manifest.config]).map { ($0, nil) })
+                try await beforeManifests()
                 try await destination.writeManifest(descriptor, bytes: bytes)
                 if mayWriteTag(tag) {
                     _ = try await destination.tag(descriptor, bytes: bytes, as: tag)
@@ -69,6 +76,7 @@ public struct ArtifactAttacher: Sendable {
             return Outcome(tag: tag, manifest: descriptor.digest, added: false, tagged: tagged)
         }
         try await ensureBlobs((image.layers + [image.configDescriptor]).map { ($0, image.blobs[$0.digest]) })
+        try await beforeManifests()
         try await destination.writeManifest(image.manifestDescriptor, bytes: image.manifestBytes)
         var tagged = false
         if mayWriteTag(tag) {
@@ -90,6 +98,7 @@ public struct ArtifactAttacher: Sendable {
             let group = artifacts.filter { $0.subject.digest == subject }
             for artifact in group {
                 try await ensureBlobs(artifact.blobs.map { ($0.0, $0.1) })
+                try await beforeManifests()
                 try await destination.writeManifest(artifact.manifestDescriptor, bytes: artifact.manifestBytes)
             }
             bySubject[subject] = try await index(group, of: subject)

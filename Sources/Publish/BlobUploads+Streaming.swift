@@ -1,0 +1,130 @@
+import Foundation
+import ImageArchive
+import OCI
+import Registry
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Uploads of new layers that start while the pass still compresses them: each full part
+/// of the blob written so far goes up (`PATCH`, parts of the client's chunk size, which ECR
+/// accepts), and the tail with the closing `PUT ?digest=` once the blob is committed. The
+/// upload of the last layer then no longer waits for its compression to end.
+///
+/// Only layers the registry is known to lack are streamed (their diffID was known and no
+/// blob was found for it): a blob's digest is unknown until it is complete, so no `HEAD` can
+/// come first. A blob smaller than one part, a stream that fails, or one abandoned is left
+/// to the usual upload after the commit (``BlobUploads``), which checks the registry first.
+final class StreamedUploads: @unchecked Sendable {
+    let client: RegistryClient
+    let repository: String
+    private let lock = NSLock()
+    private var finished: [Digest: Task<Bool, any Error>] = [:]
+
+    init(client: RegistryClient, repository: String) {
+        self.client = client
+        self.repository = repository
+    }
+
+    /// An observer streaming the blob being written at `temporaryPath`.
+    func observe(_ temporaryPath: String) -> (any BlobWriteObserver)? {
+        StreamedUpload(temporaryPath: temporaryPath, owner: self)
+    }
+
+    /// The streamed upload of `digest`, once (true: the registry has the blob; false: it was
+    /// not streamed).
+    func take(_ digest: Digest) -> Task<Bool, any Error>? {
+        lock.withLock { finished.removeValue(forKey: digest) }
+    }
+
+    fileprivate func committed(_ digest: Digest, _ task: Task<Bool, any Error>) {
+        lock.withLock { finished[digest] = task }
+    }
+}
+
+/// One blob's streamed upload: the writing thread reports sizes; a task sends the parts.
+private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
+    private struct State {
+        var written: Int64 = 0
+        var final: (digest: Digest, size: Int64)?
+        var abandoned = false
+    }
+
+    private let owner: StreamedUploads
+    private let lock = NSLock()
+    private var state = State()
+    private let wake: AsyncStream<Void>.Continuation
+    private var task: Task<Bool, any Error>!
+    /// The blob's file, opened before it is renamed: `/proc/self/fd/N` reads it whatever its name.
+    private let descriptor: Int32
+
+    init?(temporaryPath: String, owner: StreamedUploads) {
+        descriptor = open(temporaryPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        self.owner = owner
+        let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.wake = wake
+        task = Task { [self] in
+            defer { close(descriptor) }
+            return try await run(signals)
+        }
+    }
+
+    func written(size: Int64) {
+        lock.withLock { state.written = size }
+        wake.yield()
+    }
+
+    func committed(digest: Digest, size: Int64, path: String) {
+        lock.withLock { state.final = (digest, size) }
+        owner.committed(digest, task)
+        wake.yield()
+        wake.finish()
+    }
+
+    func abandoned() {
+        lock.withLock { state.abandoned = true }
+        wake.finish()
+    }
+
+    private func run(_ signals: AsyncStream<Void>) async throws -> Bool {
+        let client = owner.client, repository = owner.repository
+        let path = "/proc/self/fd/\(descriptor)"
+        var location: URL?
+        var offset: Int64 = 0
+        do {
+            var iterator = signals.makeAsyncIterator()
+            while true {
+                let now = lock.withLock { state }
+                if now.abandoned { break }
+                if let final = now.final {
+                    guard var session = location else { return false }
+                    // The rest in parts of the same size (ECR bounds a part's size too).
+                    while offset < final.size {
+                        let length = min(client.chunkSize, final.size - offset)
+                        session = try await client.uploadPart(path: path, offset: offset, length: length, at: session, in: repository)
+                        location = session
+                        offset += length
+                    }
+                    let descriptor = Descriptor(mediaType: "application/octet-stream", digest: final.digest, size: final.size)
+                    try await client.finishUpload(descriptor, at: session, body: .empty, in: repository)
+                    return true
+                }
+                if now.written - offset >= client.chunkSize {
+                    let session: URL
+                    if let location { session = location } else { session = try await client.startUpload(to: repository) }
+                    location = try await client.uploadPart(
+                        path: path, offset: offset, length: client.chunkSize, at: session, in: repository)
+                    offset += client.chunkSize
+                    continue
+                }
+                if await iterator.next() == nil, lock.withLock({ state.final == nil }) { break }
+            }
+        } catch {
+            if let location { await client.cancelUpload(at: location) }
+            throw error
+        }
+        if let location { await client.cancelUpload(at: location) }
+        return false
+    }
+}
