@@ -19,6 +19,18 @@ public protocol ImageDestination: Sendable {
 
     /// Points `tag` at a manifest or index written before.
     func tag(_ descriptor: Descriptor, bytes: [UInt8], as tag: String) async throws -> TagOutcome
+
+    /// Stores a manifest or index this run made (no tag can name it yet) and points `tag` at
+    /// it. A registry does both in one request (`PUT /manifests/<tag>` stores the manifest
+    /// too); the default writes it, then tags it.
+    func writeManifest(_ descriptor: Descriptor, bytes: [UInt8], tagged tag: String) async throws
+}
+
+extension ImageDestination {
+    public func writeManifest(_ descriptor: Descriptor, bytes: [UInt8], tagged tag: String) async throws {
+        try await writeManifest(descriptor, bytes: bytes)
+        _ = try await self.tag(descriptor, bytes: bytes, as: tag)
+    }
 }
 
 /// The bytes of a blob to write: a file (streamed, never loaded) or bytes in memory

@@ -27,6 +27,13 @@ public struct RegistryRepository: ImageDestination {
     public func tag(_ descriptor: Descriptor, bytes: [UInt8], as tag: String) async throws -> TagOutcome {
         try await client.tag(descriptor, bytes: bytes, as: tag, in: repository)
     }
+
+    /// One `PUT /v2/<name>/manifests/<tag>`: the registry stores the manifest under its
+    /// digest and the tag at once, with no read of the tag first (a new manifest cannot be
+    /// under it already).
+    public func writeManifest(_ descriptor: Descriptor, bytes: [UInt8], tagged tag: String) async throws {
+        try await client.putManifest(descriptor, bytes: bytes, reference: tag, in: repository)
+    }
 }
 
 extension RegistryClient {

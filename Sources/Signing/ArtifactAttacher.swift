@@ -77,11 +77,11 @@ public struct ArtifactAttacher: Sendable {
         }
         try await ensureBlobs((image.layers + [image.configDescriptor]).map { ($0, image.blobs[$0.digest]) })
         try await beforeManifests()
-        try await destination.writeManifest(image.manifestDescriptor, bytes: image.manifestBytes)
-        var tagged = false
-        if mayWriteTag(tag) {
-            _ = try await destination.tag(image.manifestDescriptor, bytes: image.manifestBytes, as: tag)
-            tagged = true
+        let tagged = mayWriteTag(tag)
+        if tagged {
+            try await destination.writeManifest(image.manifestDescriptor, bytes: image.manifestBytes, tagged: tag)
+        } else {
+            try await destination.writeManifest(image.manifestDescriptor, bytes: image.manifestBytes)
         }
         return Outcome(tag: tag, manifest: image.manifestDescriptor.digest, added: true, tagged: tagged)
     }
@@ -134,9 +134,10 @@ public struct ArtifactAttacher: Sendable {
         let descriptor = Descriptor(mediaType: MediaType.ociIndex, digest: ReferrerArtifact.digest(bytes), size: Int64(bytes.count))
         guard mayWriteTag(tag) else { return (Outcome(tag: tag, manifest: descriptor.digest, added: added, tagged: false), false) }
         if added || copiesExisting {
-            try await destination.writeManifest(descriptor, bytes: bytes)
+            try await destination.writeManifest(descriptor, bytes: bytes, tagged: tag)
+        } else {
+            _ = try await destination.tag(descriptor, bytes: bytes, as: tag)
         }
-        _ = try await destination.tag(descriptor, bytes: bytes, as: tag)
         return (Outcome(tag: tag, manifest: descriptor.digest, added: added, tagged: true), false)
     }
 
