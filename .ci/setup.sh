@@ -27,8 +27,9 @@ fi
 # Python packages the tests use as independent verifiers, when missing: signing (PyNaCl,
 # securesystemslib), the push record's schema (jsonschema), and the SBOM validators of
 # TESTBED.md (pyspdxtools, ntia-checker, CycloneDX's JSON schema validator), check-jsonschema.
+# pyte: a VT100 emulator that reads what the live progress drew on a terminal.
 pip_missing=()
-for entry in nacl:pynacl securesystemslib:securesystemslib jsonschema:jsonschema; do
+for entry in nacl:pynacl securesystemslib:securesystemslib jsonschema:jsonschema pyte:pyte; do
   python3 -c "import ${entry%%:*}" 2>/dev/null || pip_missing+=("${entry#*:}")
 done
 command -v pyspdxtools >/dev/null 2>&1 || pip_missing+=(spdx-tools)

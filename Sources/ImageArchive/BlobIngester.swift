@@ -29,26 +29,31 @@ struct BlobIngester {
     /// Blobs the destination already holds, by diffID: layers it names are not compressed.
     var reuse: (any LayerReuse)? = nil
     var compressesLayers = true
+    /// Told how far each blob member has been read (``LayerReadProgress``).
+    var progress: (@Sendable (LayerReadProgress) -> Void)? = nil
 
     /// Small non-JSON members (VERSION files) are kept in memory up to this size.
     private let smallFileLimit = 64 * 1024
 
     func ingest(path: String, size: Int64, from member: any ByteSource) throws -> Result {
         let peek = try member.readPrefix(Int(min(size, 512)))
-        let guarded = GuardedSource(member)
+        let meter = progress.map { LayerMeter(path: path, size: size, alreadyRead: peek.count, report: $0) }
+        let guarded = GuardedSource(meter?.metering(member) ?? member)
         let source = PrefixedSource(prefix: peek, upstream: guarded)
 
         if let compression = Self.compression(of: peek) {
-            return .blob(try ingestCompressed(path: path, compression: compression, source: source, guarded: guarded))
+            meter?.start(.hashing)
+            return .blob(try ingestCompressed(path: path, compression: compression, source: source, guarded: guarded).reported(to: meter))
         }
         if peek.count == 512, TarHeaderProbe.isTarHeader(peek) {
-            return .blob(try ingestTar(path: path, size: size, source: source, guarded: guarded))
+            return .blob(try ingestTar(path: path, size: size, source: source, guarded: guarded, meter: meter).reported(to: meter))
         }
         let looksLikeJSON = peek.first(where: { ![0x20, 0x09, 0x0a, 0x0d].contains($0) }).map { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") } ?? false
         if (looksLikeJSON && size <= Int64(limits.maxMetadataSize)) || size <= Int64(smallFileLimit) {
             return .metadata(try source.readAll(limit: limits.maxMetadataSize))
         }
-        return .blob(try ingestOpaque(path: path, head: peek, source: source))
+        meter?.start(.hashing)
+        return .blob(try ingestOpaque(path: path, head: peek, source: source).reported(to: meter))
     }
 
     private func walker(for path: String) -> LayerWalker {
@@ -72,17 +77,19 @@ struct BlobIngester {
         }
     }
 
-    private func ingestTar(path: String, size: Int64, source: any ByteSource, guarded: GuardedSource) throws -> ScannedBlob {
+    private func ingestTar(path: String, size: Int64, source: any ByteSource, guarded: GuardedSource, meter: LayerMeter?) throws -> ScannedBlob {
         // A layer the destination is known to lack is new: its upload may stream while it is compressed.
         var isNew = false
         if let reuse {
             let expected = expectedDiffID(path: path, size: size, reuse: reuse)
             if let expected, let known = reuse.reusableBlob(forDiffID: expected.digest) {
+                meter?.start(.reused)
                 return try hashTar(path: path, source: source, guarded: guarded, reusing: (expected, known))
             }
             isNew = expected != nil || !reuse.mayHoldUnannouncedLayers
         }
         // `sbom` without --exact-digest: hashed and walked, never compressed.
+        meter?.start(compressesLayers ? .compressing : .hashing)
         guard compressesLayers else { return try hashTar(path: path, source: source, guarded: guarded, reusing: nil) }
         let writer = try spool.makeWriter(newLayer: isNew)
         let gzip = ParallelGzipWriter(pool: pool) { try writer.write($0) }

@@ -26,6 +26,9 @@ public struct ArchiveReadOptions: Sendable {
     /// Blobs the destination already holds: layers whose diffID is known before they are
     /// read and whose blob is there are only hashed, not compressed.
     public var reuse: (any LayerReuse)?
+    /// Told how far the pass has read each blob member: when it starts, every
+    /// ``LayerReadProgress/interval`` bytes, and when it is done (on the pass's thread).
+    public var progress: (@Sendable (LayerReadProgress) -> Void)?
 
     public init() {}
 }
@@ -57,7 +60,8 @@ public enum ImageArchiveReader {
         let ingester = BlobIngester(
             spool: spool, pool: pool, limits: options.limits, capture: options.capture,
             captureBudget: CaptureBudget(bytes: options.limits.maxCapturedBytes), recordsEntries: options.recordsEntries,
-            visitor: options.visitor, reuse: options.reuse, compressesLayers: options.compressesLayers)
+            visitor: options.visitor, reuse: options.reuse, compressesLayers: options.compressesLayers,
+            progress: options.progress)
         let scanner = ArchiveScanner(label: path, limits: options.limits, ingester: ingester)
         let contents = try mapCompression(path: path) { try scanner.scan(source) }
         let resolver = ImageResolver(

@@ -18,17 +18,21 @@ import Glibc
 final class StreamedUploads: @unchecked Sendable {
     let client: RegistryClient
     let repository: String
+    /// Told each part sent (``PublishEvent/UploadedBlob/stream(_:)`` until the blob is committed).
+    let events: (@Sendable (PublishEvent) -> Void)?
     private let lock = NSLock()
     private var finished: [Digest: Task<Bool, any Error>] = [:]
+    private var started = 0
 
-    init(client: RegistryClient, repository: String) {
+    init(client: RegistryClient, repository: String, events: (@Sendable (PublishEvent) -> Void)? = nil) {
         self.client = client
         self.repository = repository
+        self.events = events
     }
 
     /// An observer streaming the blob being written at `temporaryPath`.
     func observe(_ temporaryPath: String) -> (any BlobWriteObserver)? {
-        StreamedUpload(temporaryPath: temporaryPath, owner: self)
+        StreamedUpload(temporaryPath: temporaryPath, owner: self, number: lock.withLock { started += 1; return started })
     }
 
     /// The streamed upload of `digest`, once (true: the registry has the blob; false: it was
@@ -57,11 +61,13 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
     private var task: Task<Bool, any Error>!
     /// The blob's file, opened before it is renamed: `/proc/self/fd/N` reads it whatever its name.
     private let descriptor: Int32
+    private let number: Int
 
-    init?(temporaryPath: String, owner: StreamedUploads) {
+    init?(temporaryPath: String, owner: StreamedUploads, number: Int) {
         descriptor = open(temporaryPath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         self.owner = owner
+        self.number = number
         let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.wake = wake
         task = Task { [self] in
@@ -105,6 +111,7 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
                         session = try await client.uploadPart(path: path, offset: offset, length: length, at: session, in: repository)
                         location = session
                         offset += length
+                        owner.events?(.sent(.digest(final.digest), sent: offset, size: final.size))
                     }
                     let descriptor = Descriptor(mediaType: "application/octet-stream", digest: final.digest, size: final.size)
                     try await client.finishUpload(descriptor, at: session, body: .empty, in: repository)
@@ -116,6 +123,7 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
                     location = try await client.uploadPart(
                         path: path, offset: offset, length: client.chunkSize, at: session, in: repository)
                     offset += client.chunkSize
+                    owner.events?(.sent(.stream(number), sent: offset, size: nil))
                     continue
                 }
                 if await iterator.next() == nil, lock.withLock({ state.final == nil }) { break }

@@ -16,6 +16,8 @@ actor BlobUploads {
     let deleteAfterUpload: Bool
     /// Told one line per blob done (`uploaded …`, `exists …`).
     let progress: (@Sendable (String) -> Void)?
+    /// Told each blob's upload start and end (``PublishEvent``).
+    let events: (@Sendable (PublishEvent) -> Void)?
     /// Uploads the pass streamed while it compressed: a blob's own is awaited before any
     /// other attempt, which follows only when it did not complete.
     let streams: StreamedUploads?
@@ -24,10 +26,11 @@ actor BlobUploads {
     private var known: Set<Digest> = []
 
     init(destination: any ImageDestination, deleteAfterUpload: Bool, progress: (@Sendable (String) -> Void)? = nil,
-         streams: StreamedUploads? = nil) {
+         events: (@Sendable (PublishEvent) -> Void)? = nil, streams: StreamedUploads? = nil) {
         self.destination = destination
         self.deleteAfterUpload = deleteAfterUpload
         self.progress = progress
+        self.events = events
         self.streams = streams
     }
 
@@ -36,23 +39,28 @@ actor BlobUploads {
     func ensure(_ descriptor: Descriptor, content: BlobContent) async throws -> Bool {
         if known.remove(descriptor.digest) != nil {
             progress?("exists    \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size))")
+            events?(.done(descriptor.digest, .exists))
             attempts[descriptor.digest] = Task { false }
             return false
         }
-        let task = attempts[descriptor.digest] ?? Task { [destination, progress, streamed = streams?.take(descriptor.digest)] in
+        let task = attempts[descriptor.digest] ?? Task { [destination, progress, events, streamed = streams?.take(descriptor.digest)] in
             let clock = ContinuousClock()
             let started = clock.now
             if let streamed, (try? await streamed.value) == true {
                 progress?("uploaded  \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size)), streamed while compressed")
+                events?(.done(descriptor.digest, .streamed))
                 return true
             }
             if try await destination.blobExists(descriptor) {
                 progress?("exists    \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size))")
+                events?(.done(descriptor.digest, .exists))
                 return false
             }
+            events?(.sent(.digest(descriptor.digest), sent: 0, size: descriptor.size))
             try await destination.writeBlob(descriptor, content: content)
             progress?("uploaded  \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size)) in "
                 + String(format: "%.1f s", (clock.now - started).seconds))
+            events?(.done(descriptor.digest, .uploaded))
             return true
         }
         attempts[descriptor.digest] = task

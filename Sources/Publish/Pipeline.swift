@@ -17,10 +17,13 @@ public struct Pipeline: Sendable {
     public let options: PublishOptions
     /// Told one line per blob as each is pushed (the CLI writes them to standard error).
     public let progress: (@Sendable (String) -> Void)?
+    /// Told how the pass and the uploads advance (a terminal's live display).
+    public let events: (@Sendable (PublishEvent) -> Void)?
 
-    public init(options: PublishOptions, progress: (@Sendable (String) -> Void)? = nil) {
+    public init(options: PublishOptions, progress: (@Sendable (String) -> Void)? = nil, events: (@Sendable (PublishEvent) -> Void)? = nil) {
         self.options = options
         self.progress = progress
+        self.events = events
     }
 
     public func run() async throws -> PublishReport {
@@ -76,10 +79,12 @@ public struct Pipeline: Sendable {
         defer { FileSystem.removeTree(work) }
         // Blobs go up as the pass commits them, while it reads the next layer; a layer the
         // repository is known to lack streams up while it is compressed.
-        let streams = reuse.map { StreamedUploads(client: $0.client, repository: options.repository.name) }
-        let uploads = registry.map {
-            BlobUploads(destination: $0.client.repository(options.repository.name), deleteAfterUpload: options.destination.outputDirectory == nil,
-                        progress: progress, streams: streams)
+        let streams = reuse.map { StreamedUploads(client: $0.client, repository: options.repository.name, events: events) }
+        let uploads = registry.map { (registry: RegistryConnection) -> BlobUploads in
+            var client = registry.client
+            client.partSent = events.map { tell in { @Sendable digest, sent in tell(.sent(.digest(digest), sent: sent, size: nil)) } }
+            return BlobUploads(destination: client.repository(options.repository.name), deleteAfterUpload: options.destination.outputDirectory == nil,
+                               progress: progress, events: events, streams: streams)
         }
         let (announced, announce) = AsyncStream.makeStream(of: CommittedBlob.self)
         let early = Task { [jobs = options.destination.jobs] in await uploads?.upload(announced, jobs: jobs) }
@@ -250,6 +255,7 @@ public struct Pipeline: Sendable {
         observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)?
     ) async throws -> (LoadedArchive, BlobSpool) {
         let options = self.options
+        let events = self.events
         return try await Blocking.run {
             let pool = try CompressionPool(threads: options.build.threads, level: options.build.compressionLevel)
             defer { pool.shutdown() }
@@ -266,6 +272,7 @@ public struct Pipeline: Sendable {
             readOptions.recordsEntries = false
             readOptions.visitor = options.sbom?.visitor  // SBOM: its catalogers read during the pass
             readOptions.reuse = reuse
+            readOptions.progress = events.map { tell in { @Sendable progress in tell(.read(progress)) } }
             let loaded = try ImageArchiveReader.read(path: options.input.imagePath, options: readOptions, spool: spool, pool: pool)
             return (loaded, spool)
         }

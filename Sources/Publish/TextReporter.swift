@@ -59,7 +59,7 @@ public enum TextReporter {
     }
 
     /// `12.3 MB`-style sizes (decimal units, as registries and docker show them).
-    static func formatBytes(_ count: Int64) -> String {
+    public static func formatBytes(_ count: Int64) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]
         var value = Double(count)
         var unit = 0

@@ -47,6 +47,7 @@ extension RegistryClient {
                 location = try await uploadPart(path: path, offset: offset, length: length, at: location, in: repository)
                 // Our own count, not the answer's Range (ECR's can stop advancing).
                 offset += length
+                partSent?(descriptor.digest, offset)
             }
             try await finishUpload(descriptor, at: location, body: .empty, in: repository)
         } else {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import OCI
 
 /// A client of one OCI distribution registry (an ECR registry endpoint, or any
 /// distribution-spec registry), over any ``HTTPClient`` (in practice the libcurl client
@@ -19,6 +20,8 @@ public struct RegistryClient: Sendable {
     /// Upload sessions tried for one blob before giving up (a broken session is abandoned,
     /// never resumed: ECR's `Range` answers are not reliable).
     public var uploadSessions = 5
+    /// Told after each part of a blob sent in parts: the blob, and its bytes sent so far.
+    public var partSent: (@Sendable (Digest, Int64) -> Void)?
 
     public init(endpoint: URL, http: any HTTPClient, authorizer: any RegistryAuthorizer) {
         self.endpoint = endpoint

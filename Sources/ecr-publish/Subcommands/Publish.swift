@@ -62,6 +62,11 @@ extension ECRPublish {
         var json = false
 
         @Option(name: .long, help: ArgumentHelp(
+            "Progress on standard error: live lines per layer and upload, redrawn in place (tty), one line per finished blob (plain), or tty when standard error is a terminal and TERM is not dumb (auto).",
+            valueName: "mode"))
+        var progress: ProgressMode = .auto
+
+        @Option(name: .long, help: ArgumentHelp(
             "Settings file (default: ECR_PUBLISH_CONFIG, else .ecr-publish.yml in the working directory when present). Flags and ECR_PUBLISH_* variables override it; see ecr-publish config show.",
             valueName: "file"))
         var config: String?
@@ -87,9 +92,14 @@ extension ECRPublish {
             let github = GitHubActions()
             let secrets = [options.gitops?.configuration.token, ProcessInfo.processInfo.environment["COSIGN_PASSWORD"]]
             Self.printToStandardError(github.masks(secrets.compactMap { $0 }))
-            let report = try await Pipeline(options: options) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
-            }.run()
+            let live = LiveProgress.start(progress)
+            defer { live?.finish() }
+            let lines: @Sendable (String) -> Void = { line in
+                if let live { live.print(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            }
+            let events: (@Sendable (PublishEvent) -> Void)? = live.map { live in { @Sendable event in live.handle(event) } }
+            let report = try await Pipeline(options: options, progress: lines, events: events).run()
+            live?.finish()
             try github.write(report)
             Self.printToStandardError(github.annotations(for: report))
             if let resultFile { try ResultFile.write(report, to: resultFile) }
