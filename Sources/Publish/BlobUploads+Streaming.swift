@@ -105,6 +105,7 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
                 if now.abandoned { break }
                 if let final = now.final {
                     guard var session = location else { return false }
+                    owner.events?(.sent(.digest(final.digest), sent: offset, size: final.size))
                     // The rest in parts of the same size (ECR bounds a part's size too).
                     while offset < final.size {
                         let length = min(client.chunkSize, final.size - offset)
