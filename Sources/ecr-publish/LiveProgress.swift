@@ -246,13 +246,15 @@ final class LiveProgress: @unchecked Sendable {
     private static func bytes(_ count: Int64) -> String { TextReporter.formatBytes(count) }
 
     /// A member's short name: the first 12 hex digits of the digest it is named by
-    /// (`blobs/sha256/<hex>`, `<hex>/layer.tar`), else its path's end.
+    /// (`blobs/sha256/<hex>`, `<hex>/layer.tar`), else its path's end. The tarball names its
+    /// members: anything but printable ASCII (an escape sequence, a wide character) is a `?`.
     static func label(_ path: String) -> String {
         let hexDigits = Set("0123456789abcdef")
         for component in path.split(separator: "/") where component.count == 64 && component.allSatisfy(hexDigits.contains) {
             return String(component.prefix(12))
         }
-        return path.count <= 14 ? path : "…" + path.suffix(13)
+        let printable = String(path.unicodeScalars.map { (0x20...0x7e).contains($0.value) ? Character($0) : "?" })
+        return printable.count <= 14 ? printable : "…" + printable.suffix(13)
     }
 
     private static func shortHex(_ digest: String) -> String {

@@ -72,6 +72,36 @@ import TestSupport
         #expect(plain.screen == logLines)
     }
 
+    /// A docker save tarball whose one layer is a member named with escape sequences (a
+    /// screen clear, a window title), which the reader accepts: names are only names.
+    static let hostileNameImage = """
+        import hashlib, io, json, sys, tarfile
+        def add(tar, name, data):
+            info = tarfile.TarInfo(name); info.size = len(data); info.mtime = 0
+            tar.addfile(info, io.BytesIO(data))
+        layer = io.BytesIO()
+        with tarfile.open(fileobj=layer, mode="w", format=tarfile.PAX_FORMAT) as inner:
+            add(inner, "etc/motd", b"hello\\n" * 1000)
+        layer = layer.getvalue()
+        name = "\\x1b[2J\\x1b]0;owned\\x07"
+        config = json.dumps({"architecture": "amd64", "os": "linux", "config": {},
+                             "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(layer).hexdigest()]}}).encode()
+        with tarfile.open(sys.argv[1], mode="w", format=tarfile.PAX_FORMAT) as tar:
+            add(tar, "config.json", config)
+            add(tar, name, layer)
+            add(tar, "manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["evil:1"], "Layers": [name]}]).encode())
+        """
+
+    @Test func aMemberNamedWithEscapeSequencesReachesTheTerminalAsQuestionMarks() throws {
+        let directory = try TemporaryDirectory("live-hostile")
+        let image = directory.file("evil.tar")
+        try Tool.check("python3", ["-c", Self.hostileNameImage, image])
+        let terminal = try Self.onTerminal(["publish", image, "--repository", "test/app", "--no-push", "--output", "out"], in: directory.path)
+        #expect(terminal.status == 0, "\(terminal.raw)")
+        #expect(terminal.raw.contains("layer  ?[2J?]0;owned?  "), "\(terminal.raw)")
+        #expect(!terminal.raw.contains("\u{1b}[2J") && !terminal.raw.contains("\u{1b}]0;"), "\(terminal.raw)")
+    }
+
     @Test func aPushOnATerminalShowsItsUploadsAndEndsWithTheLinesOfALog() throws {
         let world = try PublishPushTests.world.get()
         let directory = try TemporaryDirectory("live-push")
