@@ -16,15 +16,15 @@ import TestSupport
     }
 
     /// Runs the executable with `arguments` on a pseudo-terminal wide enough that no line
-    /// wraps, in `directory`, with `environment` (the test's own, else) and TERM=xterm.
-    static func onTerminal(_ arguments: [String], in directory: String, environment: [String: String]? = nil) throws -> TerminalRun {
+    /// wraps and `rows` high, in `directory`, with `environment` (the test's own, else) and TERM=xterm.
+    static func onTerminal(_ arguments: [String], in directory: String, environment: [String: String]? = nil, rows: Int = 40) throws -> TerminalRun {
         let files = try TemporaryDirectory("terminal")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var environment = environment ?? ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
         let result = try Tool.run(
             "python3", [Paths.repositoryRoot + "/Tests/Terminal/run_on_terminal.py", "--raw", files.file("raw"), "--screen", files.file("screen"),
-                        "--columns", "400", "--rows", "40", "--", Paths.executable] + arguments,
+                        "--columns", "400", "--rows", String(rows), "--", Paths.executable] + arguments,
             environment: environment, replacingEnvironment: true, directory: directory)
         #expect(result.stderr.isEmpty, "\(result.stderr)")
         let raw = try String(contentsOfFile: files.file("raw"), encoding: .utf8)
@@ -100,6 +100,37 @@ import TestSupport
         #expect(terminal.status == 0, "\(terminal.raw)")
         #expect(terminal.raw.contains("layer  ?[2J?]0;owned?  "), "\(terminal.raw)")
         #expect(!terminal.raw.contains("\u{1b}[2J") && !terminal.raw.contains("\u{1b}]0;"), "\(terminal.raw)")
+    }
+
+    @Test func moreLayersThanRowsKeepTheBlockWithinTheTerminal() throws {
+        let world = try PublishPushTests.world.get()
+        let directory = try TemporaryDirectory("live-many")
+        var layers: [String] = []
+        for index in 1...12 {
+            let layer = directory.file("layer\(index)")
+            try FileManager.default.createDirectory(atPath: layer, withIntermediateDirectories: true)
+            try Tool.check("bash", ["-c", "head -c 300000 /dev/urandom > \(layer)/file"])
+            layers += ["--layer", layer]
+        }
+        let image = directory.file("many.tar")
+        try Tool.check("python3", [Paths.repositoryRoot + "/fixtures/make-fixtures.py", "image", "--layout", "docker-oci"] + layers
+                       + ["--tag", "many:1", "--out", image])
+        let home = try TemporaryDirectory("live-many-home")
+        let terminal = try Self.onTerminal(
+            ["publish", image, "--repository", "team/live-many", "--create-repository", "--registry-endpoint", world.registry.baseURL,
+             "--ca-file", world.registry.caFile, "--tag", "1", "--cache-dir", directory.file("cache")],
+            in: directory.path, environment: world.moto.environment(home: home.path), rows: 8)
+        #expect(terminal.status == 0, "\(terminal.raw)")
+        // Every frame fits in 8 rows less 2; the config's `uploaded` line comes after the pass,
+        // with all 12 layers known: the settled ones make way.
+        let frames = terminal.raw.split(separator: try Regex("\u{1b}\\[[0-9]+A\r\u{1b}\\[J"))
+        #expect(frames.count > 1)
+        for frame in frames {
+            #expect(frame.components(separatedBy: "\r\u{1b}[2K").count - 1 <= 6, "\(frame)")
+        }
+        #expect(terminal.raw.contains("\r\u{1b}[2K… "), "\(terminal.raw)")
+        #expect(try !terminal.screen.contains { try Self.matches($0, Self.blockLine) }, "the block is gone: \(terminal.screen)")
+        #expect(terminal.screen.filter { $0.hasPrefix("uploaded  sha256:") }.count == 13, "12 layers and the config: \(terminal.screen)")
     }
 
     @Test func aPushOnATerminalShowsItsUploadsAndEndsWithTheLinesOfALog() throws {
