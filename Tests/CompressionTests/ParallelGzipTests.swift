@@ -97,4 +97,34 @@ import TestSupport
         #expect(try Self.gunzip(compressed + [0, 0, 0, 0]) == Array("payload".utf8))
         #expect(throws: CompressionError.self) { try Self.gunzip(compressed + Array("junk".utf8)) }
     }
+
+    /// The sink runs on the writer's own thread: its error still reaches the caller (the
+    /// next write, or finish), and nothing after the failed block is handed to it.
+    @Test func aFailingSinkStopsTheStreamAndItsErrorReachesTheCaller() throws {
+        struct DiskFull: Error {}
+        let pool = try CompressionPool(threads: 2, level: 1)
+        defer { pool.shutdown() }
+        let calls = LockedCounter()
+        let writer = ParallelGzipWriter(pool: pool, blockSize: 4096) { _ in
+            if calls.increment() == 3 { throw DiskFull() }
+        }
+        let input = Self.sample(200_000)
+        #expect(throws: DiskFull.self) {
+            var index = 0
+            while index < input.count {
+                let end = min(input.count, index + 1000)
+                try input[index..<end].withUnsafeBytes { try writer.write($0) }
+                index = end
+            }
+            try writer.finish()
+        }
+        #expect(calls.value == 3)
+    }
+}
+
+private final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() -> Int { lock.withLock { count += 1; return count } }
+    var value: Int { lock.withLock { count } }
 }
