@@ -19,7 +19,10 @@
 #   BENCH_IMAGE     image tarball (default: the realistic fixture, built once into BENCH_CACHE)
 #   BENCH_CACHE     default ${TMPDIR:-/tmp}/ecr-publish-bench-cache
 #   ECR_PUBLISH_BIN use this binary instead of building with swift build -c release
-#   STEP            whole (default: signing and the record too) or bare (SBOM, push, tag, GitOps)
+#   STEP            whole (default: signing and the record too), unsigned (the record but no
+#                   signing: what signing adds is whole against unsigned) or bare (SBOM, push, tag, GitOps)
+#   SIGN_KEY        the key for STEP=whole instead of a fresh cosign key file: a PKCS#8 PEM file, or
+#                   awskms:///… (what scrypt, which opens a cosign key file, adds shows against it)
 #   OURS_ARGS       more flags for our runs (e.g. "--no-sbom")
 set -euo pipefail
 
@@ -31,7 +34,7 @@ PAIRS=${PAIRS:-3}
 BENCH_CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/ecr-publish-bench-cache}
 [[ "$PAIRS" =~ ^[1-9][0-9]*$ ]] || fail "PAIRS must be a positive integer, not '$PAIRS'"
 STEP=${STEP:-whole}
-[[ "$STEP" == whole || "$STEP" == bare ]] || fail "STEP must be whole or bare, not '$STEP'"
+[[ "$STEP" == whole || "$STEP" == unsigned || "$STEP" == bare ]] || fail "STEP must be whole, unsigned or bare, not '$STEP'"
 [ "$(id -u)" = 0 ] || fail "run as root (skopeo runs as an unprivileged user with an empty blob-info cache)"
 for tool in skopeo docker-registry moto_server htpasswd openssl git python3 runuser /usr/bin/time; do
     command -v "$tool" >/dev/null || fail "missing $tool (bash .ci/setup.sh installs the test tools)"
@@ -102,7 +105,7 @@ ECR_HOST=$ACCOUNT.dkr.ecr.us-east-1.amazonaws.com
 # The whole step: a cosign key file (scrypt-encrypted, as `cosign generate-key-pair` writes it)
 # and the record's default sinks, made in moto untimed.
 STEP_ARGS=()
-if [[ "$STEP" == whole ]]; then
+if [[ "$STEP" != bare ]]; then
     export COSIGN_PASSWORD=bench-passphrase
     "$BIN" generate-key-pair --output-prefix "$WORK/cosign" >/dev/null 2>&1 || fail "generate-key-pair failed"
     python3 - "$ACCOUNT" <<'PY' || fail "could not make the record's table, bucket and topic in moto"
@@ -117,7 +120,8 @@ client("dynamodb").create_table(
 client("s3").create_bucket(Bucket=f"ecr-image-metadata-{account}")
 client("sns").create_topic(Name="ECRImagePushTopic")
 PY
-    STEP_ARGS=(--sign-key "$WORK/cosign.key" --record)
+    STEP_ARGS=(--record)
+    [[ "$STEP" == whole ]] && STEP_ARGS+=(--sign-key "${SIGN_KEY:-$WORK/cosign.key}")
 fi
 
 # A fresh deployment repository naming bench/ours-N.
@@ -185,5 +189,6 @@ printf '%-10s %9s %9s %6s %10s %10s\n' step ours-s skopeo-s ratio rss-ours rss-s
 printf '%-10s %9s %9s %6s %7s MiB %6s MiB\n' whole "$(median < "$WORK/w.ours")" "$(median < "$WORK/w.sko")" "$(median < "$WORK/ratio")" \
     $((rss_o / 1024)) $((rss_s / 1024))
 what="SBOM + push + tag + GitOps commit"
-[[ "$STEP" == whole ]] && what="SBOM + push + tag + signature and attestation (cosign key file) + record (DynamoDB, S3, SNS) + GitOps commit"
+[[ "$STEP" == whole ]] && what="SBOM + push + tag + signature and attestation (${SIGN_KEY:-a cosign key file}) + record (DynamoDB, S3, SNS) + GitOps commit"
+[[ "$STEP" == unsigned ]] && what="SBOM + push + tag + record (DynamoDB, S3, SNS) + GitOps commit"
 echo "ours: $what${OURS_ARGS:+ + $OURS_ARGS}; skopeo: push only. Medians of $PAIRS alternating pairs."

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Synthetic docker save tarballs for the per-file cost benchmark (bench/README.md).
 
-Usage: make-synthetic.py KIND OUT.tar [--seed N]
+Usage: make-synthetic.py KIND OUT.tar [--seed N] [--layout docker-classic|docker-oci]
 
 KIND:
   small-files   one layer of 100,000 files of 64-512 bytes (about 103 MB of tar: 1 KiB a file): what a
@@ -119,7 +119,7 @@ def big_file_chunks(content, size, compressible):
         left -= step
 
 
-def build(kind, out, seed):
+def build(kind, out, seed, layout="docker-classic"):
     content = Content(seed)
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(out))) as tmp:
         layers = []
@@ -149,7 +149,9 @@ def build(kind, out, seed):
             layers.append(w.finish())
         else:
             raise SystemExit(f"unknown kind {kind}")
-        entries, _ = mf.docker_classic_entries([mf.Image(f"bench/{kind}:1", layers)])
+        images = [mf.Image(f"bench/{kind}:1", layers)]
+        # The classic `docker save` layout names layers by directory; Docker 25+ by digest.
+        entries, _ = (mf.docker_oci_entries if layout == "docker-oci" else mf.docker_classic_entries)(images)
         mf.write_archive(entries, out)
 
 
@@ -158,8 +160,10 @@ def main():
     parser.add_argument("kind", choices=["small-files", "mixed-2g", "big-file"])
     parser.add_argument("out")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--layout", choices=["docker-classic", "docker-oci"], default="docker-classic",
+                        help="docker save's classic layout (default) or Docker 25+'s OCI layout")
     args = parser.parse_args()
-    build(args.kind, args.out, args.seed)
+    build(args.kind, args.out, args.seed, args.layout)
 
 
 if __name__ == "__main__":

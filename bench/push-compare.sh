@@ -97,27 +97,37 @@ read -r -a extra_args <<< "${OURS_ARGS:-}"
 
 # ours REPOSITORY CACHE_DIR: set CMD
 ours_cmd() {
-    CMD=(env HOME="$WORK/home" "$BIN" publish "$IMAGE" --repository "$1" --registry "$NAME"
+    CMD=(env HOME="$WORK/home" TMPDIR="$WORK/tmp" "$BIN" publish "$IMAGE" --repository "$1" --registry "$NAME"
          --registry-endpoint "https://127.0.0.1:$PORT" --ca-file "$WORK/cert.pem" --tag 1 --json
          --cache-dir "$2" "${extra_args[@]}")
 }
 # skopeo REPOSITORY CACHE_DIR: a blob-info cache of its own under CACHE_DIR
 sko_cmd() {
-    CMD=(env _CONTAINERS_USERNS_CONFIGURED=1 _CONTAINERS_ROOTLESS_UID=65534 XDG_DATA_HOME="$2" HOME="$WORK/home"
+    CMD=(env TMPDIR="$WORK/tmp" _CONTAINERS_USERNS_CONFIGURED=1 _CONTAINERS_ROOTLESS_UID=65534 XDG_DATA_HOME="$2" HOME="$WORK/home"
          skopeo copy -q --dest-creds "$REG_USER:$REG_PASS" --dest-cert-dir "$WORK/certs.d"
          "docker-archive:$IMAGE" "docker://127.0.0.1:$PORT/$1:1")
 }
 floor_cmd() { CMD=(openssl dgst -sha256 "$IMAGE"); }
-# timed NAME: run CMD under /usr/bin/time; T_WALL (s), T_RSS (KiB), T_CPU (user + system s);
+# timed NAME: run CMD under /usr/bin/time; T_WALL (s), T_RSS (KiB), T_CPU (user + system s),
+# T_TMP (the most bytes the run's TMPDIR, $WORK/tmp, held: temporary disk, sampled every 0.1 s);
 # stdout in $WORK/out.NAME
 timed() {
+    rm -rf "$WORK/tmp"; mkdir -p "$WORK/tmp"; chmod 1777 "$WORK/tmp"; echo 0 > "$WORK/tmp.peak"
+    ( peak=0; while :; do
+        size=$(du -sb "$WORK/tmp" 2>/dev/null | cut -f1); size=${size:-0}
+        if ((size > peak)); then peak=$size; echo "$peak" > "$WORK/tmp.peak"; fi
+        sleep 0.1
+      done ) & local watcher=$!
     if ! /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.$1" "${CMD[@]}" >"$WORK/out.$1" 2>"$WORK/err.$1"; then
+        kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true
         cat "$WORK/err.$1" >&2
         fail "$1 run failed: ${CMD[*]}"
     fi
+    kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null || true
     local user system
     read -r T_WALL T_RSS user system < <(tail -n 1 "$WORK/time.$1")
     T_CPU=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
+    T_TMP=$(cat "$WORK/tmp.peak")
 }
 json_field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["push"][sys.argv[2]])' "$WORK/out.$1" "$2"; }
 
@@ -136,7 +146,7 @@ floor_cmd; timed warm
 
 # ---------------------------------------------------------------- pairs
 # record KIND WALL RSS
-record() { echo "$2" >> "$WORK/w.$1"; echo "$3" >> "$WORK/r.$1"; echo "$T_CPU" >> "$WORK/c.$1"; }
+record() { echo "$2" >> "$WORK/w.$1"; echo "$3" >> "$WORK/r.$1"; echo "$T_CPU" >> "$WORK/c.$1"; echo "$T_TMP" >> "$WORK/t.$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f\n", (b > 0 ? a / b : 999) }'; }
 
 log "first push: ours vs skopeo"
@@ -180,14 +190,14 @@ sko_cmd "bench/sko-1" "$WORK/cache-sko-1"; timed sko-repeat; record repeat-sko "
 
 # ---------------------------------------------------------------- report
 row() {  # LABEL KIND [RATIO_FILE]
-    local w r c q=""
-    w=$(median < "$WORK/w.$2"); r=$(max < "$WORK/r.$2"); c=$(median < "$WORK/c.$2")
+    local w r c t q=""
+    w=$(median < "$WORK/w.$2"); r=$(max < "$WORK/r.$2"); c=$(median < "$WORK/c.$2"); t=$(max < "$WORK/t.$2")
     [ -n "${3:-}" ] && q=$(median < "$WORK/$3")
-    awk -v l="$1" -v w="$w" -v r="$r" -v c="$c" -v q="$q" 'BEGIN {
-        printf "%-50s %8.2f %8.2f %9.1f %7s\n", l, w, c, r / 1024, (q == "" ? "" : sprintf("%.2f", q)) }'
+    awk -v l="$1" -v w="$w" -v r="$r" -v c="$c" -v t="$t" -v q="$q" 'BEGIN {
+        printf "%-50s %8.2f %8.2f %9.1f %9.1f %7s\n", l, w, c, r / 1024, t / 1048576, (q == "" ? "" : sprintf("%.2f", q)) }'
 }
-printf '%-50s %8s %8s %9s %7s\n' "run" "wall(s)" "cpu(s)" "rss(MiB)" "ratio"
-printf '%-50s %8s %8s %9s %7s\n' "" median median max median
+printf '%-50s %8s %8s %9s %9s %7s\n' "run" "wall(s)" "cpu(s)" "rss(MiB)" "tmp(MiB)" "ratio"
+printf '%-50s %8s %8s %9s %9s %7s\n' "" median median max max median
 row "first push, ecr-publish" first-ours ratio.first
 row "first push, skopeo copy" first-sko
 row "repeat push, ecr-publish, fresh --cache-dir" repeat-fresh ratio.fresh
