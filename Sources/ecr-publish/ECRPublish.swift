@@ -36,10 +36,11 @@ struct ECRPublish: AsyncParsableCommand {
     static func exit(withFailure error: any Error) -> Never {
         if let status = ExitStatus(error: error) {
             let location = (error as? ConfigError)?.location
-            if let annotation = GitHubActions().failureAnnotation(ExitStatus.message(for: error), file: location?.path, line: location?.line) {
+            if let annotation = GitHubActions().failureAnnotation(TerminalSafe.text(ExitStatus.message(for: error)), file: location?.path, line: location?.line) {
                 FileHandle.standardError.write(Data((annotation + "\n").utf8))
             }
-            FileHandle.standardError.write(Data("error: \(ExitStatus.message(for: error))\n".utf8))
+            // Messages name what the inputs named (members, tags): printed without control characters.
+            FileHandle.standardError.write(Data("error: \(TerminalSafe.text(ExitStatus.message(for: error)))\n".utf8))
             Foundation.exit(status.rawValue)
         }
         // Argument parsing errors, --help and --version: ArgumentParser prints them.

@@ -102,6 +102,21 @@ import TestSupport
         #expect(!terminal.raw.contains("\u{1b}[2J") && !terminal.raw.contains("\u{1b}]0;"), "\(terminal.raw)")
     }
 
+    /// The same name in an error (the member is missing): the message reaches standard error,
+    /// and a GitHub annotation, without its control characters.
+    @Test func anErrorNamingAHostileMemberPrintsItWithoutControlCharacters() throws {
+        let directory = try TemporaryDirectory("hostile-error")
+        let image = directory.file("evil.tar")
+        let script = Self.hostileNameImage.replacingOccurrences(of: "    add(tar, name, layer)\n", with: "")
+        #expect(script != Self.hostileNameImage)
+        try Tool.check("python3", ["-c", script, image])
+        let result = try Tool.run(Paths.executable, ["publish", image, "--repository", "test/app", "--no-push", "--output", directory.file("out")],
+                                  environment: ["GITHUB_ACTIONS": "true"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("?[2J?]0;owned?"), "\(result.stderr)")
+        #expect(!result.stderr.utf8.contains(0x1b) && !result.stderr.utf8.contains(0x07), "\(result.stderr)")
+    }
+
     @Test func moreLayersThanRowsKeepTheBlockWithinTheTerminal() throws {
         let world = try PublishPushTests.world.get()
         let directory = try TemporaryDirectory("live-many")

@@ -95,6 +95,7 @@ extension ECRPublish {
             let live = LiveProgress.start(progress)
             defer { live?.finish() }
             let lines: @Sendable (String) -> Void = { line in
+                let line = TerminalSafe.text(line)
                 if let live { live.print(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
             }
             let events: (@Sendable (PublishEvent) -> Void)? = live.map { live in { @Sendable event in live.handle(event) } }
@@ -106,7 +107,7 @@ extension ECRPublish {
             if json {
                 FileHandle.standardOutput.write(try ResultFile.encode(report))
             } else {
-                print(TextReporter.render(report))
+                print(TerminalSafe.text(TextReporter.render(report)))
             }
             // Pushed, but a later stage failed (the push record's sinks included): the report above says what is in the registry.
             if !report.failures.isEmpty { throw PublishError.partial(report.failures) }

@@ -70,7 +70,7 @@ extension ECRPublish {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 FileHandle.standardOutput.write(try encoder.encode(reports) + Data("\n".utf8))
             } else {
-                print(TextReporter.render(reports))
+                print(TerminalSafe.text(TextReporter.render(reports)))
             }
         }
     }

@@ -54,7 +54,7 @@ extension ECRPublish {
             if json {
                 try JSONOutput.write(result)
             } else {
-                print(TextReporter.render(result))
+                print(TerminalSafe.text(TextReporter.render(result)))
             }
         }
     }
