@@ -96,12 +96,15 @@ public struct ArtifactAttacher: Sendable {
         var bySubject: [Digest: (outcome: Outcome, usedAPI: Bool)] = [:]
         for subject in subjects {
             let group = artifacts.filter { $0.subject.digest == subject }
+            // The tag schema's index is read first (it needs no manifest of ours), with the blobs.
+            async let previousIndex = copiesExisting ? nil : reader?.manifest(ReferrerArtifact.fallbackTag(for: subject))
+            for artifact in group { try await ensureBlobs(artifact.blobs.map { ($0.0, $0.1) }) }
+            let previous = try await previousIndex
+            try await beforeManifests()
             for artifact in group {
-                try await ensureBlobs(artifact.blobs.map { ($0.0, $0.1) })
-                try await beforeManifests()
                 try await destination.writeManifest(artifact.manifestDescriptor, bytes: artifact.manifestBytes)
             }
-            bySubject[subject] = try await index(group, of: subject)
+            bySubject[subject] = try await index(group, of: subject, previous: previous)
         }
         for artifact in artifacts {
             var result = bySubject[artifact.subject.digest]!
@@ -111,15 +114,19 @@ public struct ArtifactAttacher: Sendable {
         return results
     }
 
-    /// Lists `group` (referrers of `subject`) where readers find them.
-    private func index(_ group: [ReferrerArtifact], of subject: Digest) async throws -> (outcome: Outcome, usedAPI: Bool) {
+    /// Lists `group` (referrers of `subject`, their manifests written) where readers find
+    /// them: the registry's referrers API when it lists them now, else the tag schema's index,
+    /// `previous` extended (what `sha256-<hex>` held before; nil: none, or a new layout, which
+    /// starts its own).
+    private func index(
+        _ group: [ReferrerArtifact], of subject: Digest, previous: (Descriptor, [UInt8])?
+    ) async throws -> (outcome: Outcome, usedAPI: Bool) {
         let tag = ReferrerArtifact.fallbackTag(for: subject)
         if try await reader?.referrers(of: subject) != nil {
             return (Outcome(tag: tag, manifest: subject, added: true, tagged: false), true)
         }
         var index = ImageIndex(mediaType: MediaType.ociIndex, manifests: [])
-        // A new layout starts its own index: the old one's entries are not copied over.
-        if !copiesExisting, let (descriptor, bytes) = try await reader?.manifest(tag) {
+        if let (descriptor, bytes) = previous {
             guard MediaType.isIndex(descriptor.mediaType), let existing = try? JSONDecoder().decode(ImageIndex.self, from: Data(bytes)) else {
                 throw SigningError.artifact("\(destination.name): the tag \(tag) holds a \(descriptor.mediaType), not the referrers index the tag schema keeps there")
             }
