@@ -3,10 +3,10 @@
 # image tarball: wall time, peak RSS and output size, per gzip level. See bench/README.md.
 #
 #   bench/compare-skopeo.sh                      # Debian 12, as root
-#   PAIRS=9 LEVELS="6 4" bench/compare-skopeo.sh
+#   PAIRS=9 LEVELS="2 6" bench/compare-skopeo.sh
 #
 # Environment:
-#   LEVELS          our --compression-level values, one table row each (default "6 5 4")
+#   LEVELS          our --compression-level values, one table row each (default "2 1 5")
 #   PAIRS           timed (ours, skopeo) pairs per level (default 5)
 #   BENCH_IMAGE     image tarball to use (default: the realistic docker-archive fixture)
 #   BENCH_SYNTHETIC small-files | mixed-2g | big-file: build that synthetic image
@@ -23,7 +23,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$HERE/common.sh"
-LEVELS=${LEVELS:-6 5 4}
+LEVELS=${LEVELS:-2 1 5}
 PAIRS=${PAIRS:-5}
 BENCH_CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/ecr-publish-bench-cache}
 THREADS=${THREADS:-}
