@@ -12,8 +12,9 @@ import Glibc
 /// upload of the last layer then no longer waits for its compression to end.
 ///
 /// Only layers the registry is known to lack are streamed (their diffID was known and no
-/// blob was found for it): a blob's digest is unknown until it is complete, so no `HEAD` can
-/// come first. A blob smaller than one part, a stream that fails, or one abandoned is left
+/// blob was found for it, or nothing at all is known to be in the repository: see
+/// ``LayerReuse/mayHoldUnannouncedLayers``): a blob's digest is unknown until it is
+/// complete, so no `HEAD` can come first. A blob smaller than one part, a stream that fails, or one abandoned is left
 /// to the usual upload after the commit (``BlobUploads``), which checks the registry first.
 final class StreamedUploads: @unchecked Sendable {
     let client: RegistryClient

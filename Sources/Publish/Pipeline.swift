@@ -74,6 +74,7 @@ public struct Pipeline: Sendable {
             }
         }
 
+        // The key, where the ECR branch did not need it before its first write.
         if signing == nil { signing = try await opening?.value }
         let work = try Self.workDirectory(output: options.destination.outputDirectory)
         defer { FileSystem.removeTree(work) }
@@ -130,25 +131,21 @@ public struct Pipeline: Sendable {
                 }
             }
             let outcome: ArtifactWriter.Outcome
-            do {
-                outcome = try await writing.value
-            } catch {
-                _ = await attaching?.result
-                throw error
-            }
-            await early.value
-            reuse?.cache?.record(loaded.artifact, registry: registry.client.host, repository: options.repository.name)
-            var policy = options.tags.policy
-            policy.mutability = repositoryStep?.tagMutability ?? .mutable
-            policy.exclusions = repositoryStep?.mutabilityExclusions ?? []
-            let (top, bytes) = writer.topLevel
             let tags: [PushResult.Tag]
             do {
+                outcome = try await writing.value
+                await early.value
+                reuse?.cache?.record(loaded.artifact, registry: registry.client.host, repository: options.repository.name)
+                var policy = options.tags.policy
+                policy.mutability = repositoryStep?.tagMutability ?? .mutable
+                policy.exclusions = repositoryStep?.mutabilityExclusions ?? []
+                let (top, bytes) = writer.topLevel
                 tags = try await TagPublisher(
                     client: registry.client, repository: options.repository.name, policy: policy, rolling: options.tags.rolling,
                     version: options.tags.releaseVersion.flatMap(SemanticVersion.init)
                 ).publish(options.tags.names, top: top, bytes: bytes)
             } catch {
+                // The run ends with this error; the signing artifacts' requests end first.
                 _ = await attaching?.result
                 throw error
             }
