@@ -24,7 +24,8 @@ let package = Package(
         // Capabilities, dependencies flowing one way (see shared/design/ARCHITECTURE.md).
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CSpawn"),
-        .target(name: "StreamIO", dependencies: ["CSpawn"]),
+        .target(name: "CFileSpace"),
+        .target(name: "StreamIO", dependencies: ["CSpawn", "CFileSpace"]),
         .target(name: "OCI"),
         .target(name: "Crypto", dependencies: ["COpenSSL", "CSodium", "OCI"]),
         .target(name: "Compression", dependencies: ["StreamIO", "CDeflate", "CIsal", "CZstd"]),

@@ -2,6 +2,7 @@ import Foundation
 import ImageArchive
 import OCI
 import Registry
+import StreamIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,18 +17,26 @@ import Glibc
 /// ``LayerReuse/mayHoldUnannouncedLayers``): a blob's digest is unknown until it is
 /// complete, so no `HEAD` can come first. A blob smaller than one part, a stream that fails, or one abandoned is left
 /// to the usual upload after the commit (``BlobUploads``), which checks the registry first.
+///
+/// With a `spoolLimit` (no layout wants the blob), a stream that has gone past it frees each
+/// part of the spooled file once the registry has taken it, so a layer of many gigabytes needs
+/// about that much temporary disk, not its whole size; such a stream that then breaks cannot
+/// fall back (a new session would need the freed parts) and fails the push instead.
 final class StreamedUploads: @unchecked Sendable {
     let client: RegistryClient
     let repository: String
+    /// Bytes of a stream kept on disk after the registry has them (nil: all, for the layout).
+    let spoolLimit: Int64?
     /// Told each part sent (``PublishEvent/UploadedBlob/stream(_:)`` until the blob is committed).
     let events: (@Sendable (PublishEvent) -> Void)?
     private let lock = NSLock()
-    private var finished: [Digest: Task<Bool, any Error>] = [:]
+    private var finished: [Digest: Task<StreamedUpload.Outcome, any Error>] = [:]
     private var started = 0
 
-    init(client: RegistryClient, repository: String, events: (@Sendable (PublishEvent) -> Void)? = nil) {
+    init(client: RegistryClient, repository: String, spoolLimit: Int64?, events: (@Sendable (PublishEvent) -> Void)? = nil) {
         self.client = client
         self.repository = repository
+        self.spoolLimit = spoolLimit
         self.events = events
     }
 
@@ -36,19 +45,40 @@ final class StreamedUploads: @unchecked Sendable {
         StreamedUpload(temporaryPath: temporaryPath, owner: self, number: lock.withLock { started += 1; return started })
     }
 
-    /// The streamed upload of `digest`, once (true: the registry has the blob; false: it was
-    /// not streamed).
-    func take(_ digest: Digest) -> Task<Bool, any Error>? {
+    /// The streamed upload of `digest`, once.
+    func take(_ digest: Digest) -> Task<StreamedUpload.Outcome, any Error>? {
         lock.withLock { finished.removeValue(forKey: digest) }
     }
 
-    fileprivate func committed(_ digest: Digest, _ task: Task<Bool, any Error>) {
+    fileprivate func committed(_ digest: Digest, _ task: Task<StreamedUpload.Outcome, any Error>) {
         lock.withLock { finished[digest] = task }
     }
 }
 
+/// A stream broke after parts of its spooled blob were freed (``StreamedUploads/spoolLimit``):
+/// the blob cannot be sent again from the spool.
+public struct StreamedUploadBroken: Error, CustomStringConvertible {
+    /// Bytes of the blob freed from the spool before the upload broke.
+    public var freed: Int64
+    public var cause: any Error
+
+    public var description: String {
+        "the upload of a layer streamed while it was compressed broke (\(cause)) after the first "
+            + "\(TextReporter.formatBytes(freed)) of its spool were freed to save disk; nothing was tagged. Run the push again "
+            + "(blobs already in the registry are not sent again), or raise --spool-limit so a broken upload can start over from the spool"
+    }
+}
+
 /// One blob's streamed upload: the writing thread reports sizes; a task sends the parts.
-private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
+final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
+    /// How a stream ended.
+    enum Outcome: Sendable {
+        /// The registry has the blob; `freed` bytes of its spool were freed on the way.
+        case uploaded(freed: Int64)
+        /// Not streamed (smaller than one part, or abandoned): the usual upload follows.
+        case notStreamed
+    }
+
     private struct State {
         var written: Int64 = 0
         var final: (digest: Digest, size: Int64)?
@@ -59,13 +89,14 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
     private let lock = NSLock()
     private var state = State()
     private let wake: AsyncStream<Void>.Continuation
-    private var task: Task<Bool, any Error>!
+    private var task: Task<Outcome, any Error>!
     /// The blob's file, opened before it is renamed: `/proc/self/fd/N` reads it whatever its name.
     private let descriptor: Int32
     private let number: Int
 
     init?(temporaryPath: String, owner: StreamedUploads, number: Int) {
-        descriptor = open(temporaryPath, O_RDONLY | O_CLOEXEC)
+        // Read and write: parts the registry has taken may be freed (FileSpace.release).
+        descriptor = open(temporaryPath, O_RDWR | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         self.owner = owner
         self.number = number
@@ -94,18 +125,24 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
         wake.finish()
     }
 
-    private func run(_ signals: AsyncStream<Void>) async throws -> Bool {
+    private func run(_ signals: AsyncStream<Void>) async throws -> Outcome {
         let client = owner.client, repository = owner.repository
         let path = "/proc/self/fd/\(descriptor)"
         var location: URL?
         var offset: Int64 = 0
+        var freed: Int64 = 0
+        // The registry has everything before `offset`: past the limit, its disk blocks go.
+        func freeTaken() {
+            guard let limit = owner.spoolLimit, offset > limit, FileSpace.release(descriptor, offset: freed, length: offset - freed) else { return }
+            freed = offset
+        }
         do {
             var iterator = signals.makeAsyncIterator()
             while true {
                 let now = lock.withLock { state }
                 if now.abandoned { break }
                 if let final = now.final {
-                    guard var session = location else { return false }
+                    guard var session = location else { return .notStreamed }
                     owner.events?(.sent(.digest(final.digest), sent: offset, size: final.size))
                     // The rest in parts of the same size (ECR bounds a part's size too).
                     while offset < final.size {
@@ -113,11 +150,12 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
                         session = try await client.uploadPart(path: path, offset: offset, length: length, at: session, in: repository)
                         location = session
                         offset += length
+                        freeTaken()
                         owner.events?(.sent(.digest(final.digest), sent: offset, size: final.size))
                     }
                     let descriptor = Descriptor(mediaType: "application/octet-stream", digest: final.digest, size: final.size)
                     try await client.finishUpload(descriptor, at: session, body: .empty, in: repository)
-                    return true
+                    return .uploaded(freed: freed)
                 }
                 if now.written - offset >= client.chunkSize {
                     let session: URL
@@ -125,6 +163,7 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
                     location = try await client.uploadPart(
                         path: path, offset: offset, length: client.chunkSize, at: session, in: repository)
                     offset += client.chunkSize
+                    freeTaken()
                     owner.events?(.sent(.stream(number), sent: offset, size: nil))
                     continue
                 }
@@ -132,9 +171,10 @@ private final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
             }
         } catch {
             if let location { await client.cancelUpload(at: location) }
-            throw error
+            throw freed > 0 ? StreamedUploadBroken(freed: freed, cause: error) : error
         }
         if let location { await client.cancelUpload(at: location) }
-        return false
+        // Abandoned (the pass failed): nothing will read the freed file again.
+        return .notStreamed
     }
 }

@@ -46,10 +46,17 @@ actor BlobUploads {
         let task = attempts[descriptor.digest] ?? Task { [destination, progress, events, streamed = streams?.take(descriptor.digest)] in
             let clock = ContinuousClock()
             let started = clock.now
-            if let streamed, (try? await streamed.value) == true {
-                progress?("uploaded  \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size)), streamed while compressed")
-                events?(.done(descriptor.digest, .streamed))
-                return true
+            do {
+                if case .uploaded(let freed)? = try await streamed?.value {
+                    progress?("uploaded  \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size)), streamed while compressed"
+                        + (freed > 0 ? " (\(TextReporter.formatBytes(freed)) of its spool freed as the registry took them)" : ""))
+                    events?(.done(descriptor.digest, .streamed))
+                    return true
+                }
+            } catch let broken as StreamedUploadBroken {
+                throw broken
+            } catch {
+                // The stream broke with its spool whole: the usual upload starts over from it.
             }
             if try await destination.blobExists(descriptor) {
                 progress?("exists    \(descriptor.digest)  \(TextReporter.formatBytes(descriptor.size))")
@@ -69,7 +76,9 @@ actor BlobUploads {
             if deleteAfterUpload, case .file(let path) = content { unlink(path) }
             return written
         } catch {
-            attempts[descriptor.digest] = nil
+            // A failed attempt is forgotten, so the next caller tries again; but a stream whose
+            // spool was freed cannot be sent again, and every caller gets its error.
+            if !(error is StreamedUploadBroken) { attempts[descriptor.digest] = nil }
             throw error
         }
     }

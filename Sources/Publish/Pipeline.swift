@@ -80,7 +80,10 @@ public struct Pipeline: Sendable {
         defer { FileSystem.removeTree(work) }
         // Blobs go up as the pass commits them, while it reads the next layer; a layer the
         // repository is known to lack streams up while it is compressed.
-        let streams = reuse.map { StreamedUploads(client: $0.client, repository: options.repository.name, events: events) }
+        let streams = reuse.map {
+            StreamedUploads(client: $0.client, repository: options.repository.name,
+                            spoolLimit: options.destination.outputDirectory == nil ? options.destination.spoolLimit : nil, events: events)
+        }
         let uploads = registry.map { (registry: RegistryConnection) -> BlobUploads in
             var client = registry.client
             client.partSent = events.map { tell in { @Sendable digest, sent in tell(.sent(.digest(digest), sent: sent, size: nil)) } }

@@ -56,7 +56,7 @@ enum ExitStatus: Int32 {
             case .conflict, .undelivered: self = .partial
             case .outbox: self = .localIO
             }
-        case is HTTPError: self = .network
+        case is HTTPError, is StreamedUploadBroken: self = .network
         case let error as RegistryError:
             switch error {
             case .unauthorized, .credentials: self = .authentication

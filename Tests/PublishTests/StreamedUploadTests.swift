@@ -62,4 +62,34 @@ extension PublishPushTests {
         #expect(!again.stderr.contains("streamed while compressed"), "\(again.stderr)")
         #expect(again.stderr.contains("exists "), "the layer's blob was found, not uploaded again: \(again.stderr)")
     }
+
+    /// Past --spool-limit, the parts the registry has taken are freed from the spool (a layer
+    /// of many gigabytes needs about the limit in temporary disk); the blob still arrives whole.
+    @Test func aStreamPastTheSpoolLimitFreesThePartsTheRegistryTook() throws {
+        let registry = try RegistryServer(tls: true)
+        let directory = try TemporaryDirectory("streamed-freed")
+        let image = try Self.bigNewLayerImage(directory, mebibytes: 24, seed: "freed")
+        let expected = try Self.localDigest(image)
+        let result = try Self.push(image, repository: "team/freed", ["--tag", "1", "--chunk-size", "5", "--spool-limit", "5",
+                                                                     "--cache-dir", directory.file("cache")], registry: registry)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("of its spool freed as the registry took them"), "\(result.stderr)")
+        #expect(try Self.skopeoDigest("team/freed:1", registry: registry) == expected)
+    }
+
+    /// A stream that breaks once parts are freed cannot start over from the spool: the push
+    /// fails with the network status, says what to do, and tags nothing.
+    @Test func aStreamThatBreaksAfterFreeingFailsThePushAndTagsNothing() throws {
+        let world = try Self.world.get()
+        let directory = try TemporaryDirectory("streamed-freed-broken")
+        let image = try Self.bigNewLayerImage(directory, mebibytes: 24, seed: "freed-broken")
+        let (proxy, _) = try world.registry.ecrProxy(["--ecr-reset-patch", "2"])
+        let result = try Self.push(image, repository: "team/freed-broken", ["--tag", "1", "--chunk-size", "5", "--spool-limit", "0",
+                                                                            "--cache-dir", directory.file("cache")],
+                                   endpoint: "https://127.0.0.1:\(proxy.port)")
+        #expect(result.status == 5, "\(result.stderr)")
+        #expect(result.stderr.contains("freed to save disk") && result.stderr.contains("--spool-limit"), "\(result.stderr)")
+        #expect(try Tool.run("skopeo", ["inspect", "--raw"] + world.registry.skopeoInspectOptions
+            + [world.registry.dockerReference("team/freed-broken:1")]).status != 0, "no tag")
+    }
 }

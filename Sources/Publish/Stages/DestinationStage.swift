@@ -16,6 +16,12 @@ public struct DestinationStage: Sendable {
     public var jobs = 4
     /// PATCH part size for large blobs (default: the registry client's, 8 MiB).
     public var chunkSize: Int64?
+    /// A layer streamed while it is compressed keeps at most this much of its spooled blob on
+    /// disk once the registry has taken it (`--spool-limit`, in MiB there): beyond it, taken
+    /// parts are freed, so a layer of many gigabytes needs about this much temporary disk; a
+    /// stream that breaks after freeing cannot start over and fails the push. Not applied
+    /// when `--output` keeps the blobs.
+    public var spoolLimit: Int64 = 1 << 30
     /// Skip compressing layers whose blob the registry already holds (`--no-reuse` turns it
     /// off): found through the repository's previous image and the blob-info cache.
     public var reusesLayers = true
@@ -37,6 +43,9 @@ public struct DestinationStage: Sendable {
         }
         if let chunkSize, chunkSize < 5 << 20 || chunkSize > 100 << 20 {
             throw PublishError.invalidOption("--chunk-size must be 5-100 MiB (ECR refuses parts under 5 MiB), not \(chunkSize) bytes")
+        }
+        guard spoolLimit >= 0 else {
+            throw PublishError.invalidOption("--spool-limit must be 0 MiB or more, not \(spoolLimit >> 20)")
         }
         if noPush && outputDirectory == nil {
             throw PublishError.invalidOption("--no-push needs --output DIR for the artifacts it writes")

@@ -22,6 +22,11 @@ struct PushOptions: ParsableArguments {
     var chunkSize: Int?
 
     @Option(name: .long, help: ArgumentHelp(
+        "Temporary disk a layer streamed while it is compressed may keep once the registry has taken it, in MiB: past it, taken parts are freed (a 10 GB layer then needs about this much, not its size), and a broken upload fails the push instead of starting over. Not applied with --output.",
+        valueName: "MiB"))
+    var spoolLimit = 1024
+
+    @Option(name: .long, help: ArgumentHelp(
         "Blob-info cache: which blob each layer became, per registry and repository, so a repeat push compresses nothing the registry has (default: $XDG_CACHE_HOME/ecr-publish or ~/.cache/ecr-publish).",
         valueName: "dir"))
     var cacheDir: String?
@@ -41,6 +46,7 @@ struct PushOptions: ParsableArguments {
         destination.registryEndpoint = registryEndpoint.flatMap { URL(string: $0) }
         destination.jobs = jobs
         destination.chunkSize = chunkSize.map { Int64($0) << 20 }
+        destination.spoolLimit = Int64(spoolLimit) << 20
         destination.cacheDirectory = cacheDir
         destination.reusesLayers = !noReuse
     }
