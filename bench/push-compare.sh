@@ -59,7 +59,8 @@ IMAGE=$(cd "$(dirname "$IMAGE")" && pwd)/$(basename "$IMAGE")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ecr-publish-push-bench.XXXXXX")
 REGISTRY_PID=
 cleanup() {
-    [ -n "$REGISTRY_PID" ] && kill "$REGISTRY_PID" 2>/dev/null && wait "$REGISTRY_PID" 2>/dev/null
+    # Never stop early (set -e): the registry's data under WORK is as large as what was pushed.
+    if [ -n "$REGISTRY_PID" ]; then kill "$REGISTRY_PID" 2>/dev/null || true; wait "$REGISTRY_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -114,7 +115,7 @@ floor_cmd() { CMD=(openssl dgst -sha256 "$IMAGE"); }
 timed() {
     rm -rf "$WORK/tmp"; mkdir -p "$WORK/tmp"; chmod 1777 "$WORK/tmp"; echo 0 > "$WORK/tmp.peak"
     ( peak=0; while :; do
-        size=$(du -sb "$WORK/tmp" 2>/dev/null | cut -f1); size=${size:-0}
+        size=$(du -sB1 "$WORK/tmp" 2>/dev/null | cut -f1); size=${size:-0}   # disk blocks, not apparent size (freed parts are holes)
         if ((size > peak)); then peak=$size; echo "$peak" > "$WORK/tmp.peak"; fi
         sleep 0.1
       done ) & local watcher=$!

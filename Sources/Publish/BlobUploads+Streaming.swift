@@ -19,9 +19,10 @@ import Glibc
 /// to the usual upload after the commit (``BlobUploads``), which checks the registry first.
 ///
 /// With a `spoolLimit` (no layout wants the blob), a stream that has gone past it frees each
-/// part of the spooled file once the registry has taken it, so a layer of many gigabytes needs
-/// about that much temporary disk, not its whole size; such a stream that then breaks cannot
-/// fall back (a new session would need the freed parts) and fails the push instead.
+/// part of the spooled file once the registry has taken it, and the writer waits while more
+/// than the limit is spooled but not taken, so a layer of many gigabytes needs about that much
+/// temporary disk, not its whole size; such a stream that then breaks cannot fall back (a new
+/// session would need the freed parts) and fails the push instead.
 final class StreamedUploads: @unchecked Sendable {
     let client: RegistryClient
     let repository: String
@@ -81,12 +82,17 @@ final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
 
     private struct State {
         var written: Int64 = 0
+        /// Bytes the registry has taken.
+        var taken: Int64 = 0
         var final: (digest: Digest, size: Int64)?
         var abandoned = false
+        /// The upload has ended (done or failed): the writer waits for it no more.
+        var ended = false
     }
 
     private let owner: StreamedUploads
-    private let lock = NSLock()
+    /// Guards `state`; the writer waits on it while too much is spooled but not yet taken.
+    private let lock = NSCondition()
     private var state = State()
     private let wake: AsyncStream<Void>.Continuation
     private var task: Task<Outcome, any Error>!
@@ -103,14 +109,39 @@ final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
         let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.wake = wake
         task = Task { [self] in
-            defer { close(descriptor) }
+            defer {
+                update(ended: true)
+                close(descriptor)
+            }
             return try await run(signals)
         }
     }
 
+    /// With a spool limit, the writer (the compressor's output thread, so the pass behind it)
+    /// waits while more than the limit, and at least two parts, is spooled but not yet taken by
+    /// the registry: the compression cannot run far ahead of the upload, and the temporary disk
+    /// stays near the limit.
     func written(size: Int64) {
-        lock.withLock { state.written = size }
+        lock.withLock {
+            state.written = size
+            if let limit = owner.spoolLimit {
+                let backlog = max(limit, 2 * owner.client.chunkSize)
+                while state.written - state.taken > backlog && !state.ended {
+                    wake.yield()
+                    lock.wait()
+                }
+            }
+        }
         wake.yield()
+    }
+
+    /// Records what the registry has taken, or that the upload ended, and wakes the writer.
+    private func update(taken: Int64? = nil, ended: Bool = false) {
+        lock.withLock {
+            if let taken { state.taken = taken }
+            if ended { state.ended = true }
+            lock.broadcast()
+        }
     }
 
     func committed(digest: Digest, size: Int64, path: String) {
@@ -150,6 +181,7 @@ final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
                         session = try await client.uploadPart(path: path, offset: offset, length: length, at: session, in: repository)
                         location = session
                         offset += length
+                        update(taken: offset)
                         freeTaken()
                         owner.events?(.sent(.digest(final.digest), sent: offset, size: final.size))
                     }
@@ -163,6 +195,7 @@ final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
                     location = try await client.uploadPart(
                         path: path, offset: offset, length: client.chunkSize, at: session, in: repository)
                     offset += client.chunkSize
+                    update(taken: offset)
                     freeTaken()
                     owner.events?(.sent(.stream(number), sent: offset, size: nil))
                     continue

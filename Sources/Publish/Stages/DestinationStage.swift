@@ -16,11 +16,11 @@ public struct DestinationStage: Sendable {
     public var jobs = 4
     /// PATCH part size for large blobs (default: the registry client's, 8 MiB).
     public var chunkSize: Int64?
-    /// A layer streamed while it is compressed keeps at most this much of its spooled blob on
-    /// disk once the registry has taken it (`--spool-limit`, in MiB there): beyond it, taken
-    /// parts are freed, so a layer of many gigabytes needs about this much temporary disk; a
-    /// stream that breaks after freeing cannot start over and fails the push. Not applied
-    /// when `--output` keeps the blobs.
+    /// Temporary disk for a layer streamed while it is compressed (`--spool-limit`, in MiB
+    /// there): beyond it, parts the registry has taken are freed and the compression waits
+    /// for the upload, so a layer of many gigabytes needs about this much; a stream that
+    /// breaks after freeing cannot start over and fails the push. Not applied when
+    /// `--output` keeps the blobs.
     public var spoolLimit: Int64 = 1 << 30
     /// Skip compressing layers whose blob the registry already holds (`--no-reuse` turns it
     /// off): found through the repository's previous image and the blob-info cache.

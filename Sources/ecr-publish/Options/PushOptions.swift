@@ -22,7 +22,7 @@ struct PushOptions: ParsableArguments {
     var chunkSize: Int?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Temporary disk a layer streamed while it is compressed may keep once the registry has taken it, in MiB: past it, taken parts are freed (a 10 GB layer then needs about this much, not its size), and a broken upload fails the push instead of starting over. Not applied with --output.",
+        "Temporary disk for a layer streamed while it is compressed, in MiB: past it, parts the registry has taken are freed and the compression waits for the upload (a 10 GB layer then needs about this much, not its compressed size); a broken upload then fails the push instead of starting over. Not applied with --output.",
         valueName: "MiB"))
     var spoolLimit = 1024
 
