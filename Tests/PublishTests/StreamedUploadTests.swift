@@ -92,4 +92,21 @@ extension PublishPushTests {
         #expect(try Tool.run("skopeo", ["inspect", "--raw"] + world.registry.skopeoInspectOptions
             + [world.registry.dockerReference("team/freed-broken:1")]).status != 0, "no tag")
     }
+
+    /// A tarball cut off inside a layer that is streaming, with the compressor waiting for the
+    /// upload (--spool-limit 0): the run ends promptly with the input's error, tags nothing,
+    /// and leaves no process behind (the test harness checks servers and children).
+    @Test func aTarballCutOffWhileItsLayerStreamsEndsWithTheInputsError() throws {
+        let registry = try RegistryServer(tls: true)
+        let directory = try TemporaryDirectory("streamed-cut")
+        let image = try Self.bigNewLayerImage(directory, mebibytes: 40, seed: "cut")
+        let cut = directory.file("cut.tar")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: image))
+        try whole.prefix(30 << 20).write(to: URL(fileURLWithPath: cut))
+        let result = try Self.push(cut, repository: "team/cut", ["--tag", "1", "--chunk-size", "5", "--spool-limit", "0",
+                                                                 "--cache-dir", directory.file("cache")], registry: registry)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("truncated"), "\(result.stderr)")
+        #expect(try Tool.run("skopeo", ["inspect", "--raw"] + registry.skopeoInspectOptions + [registry.dockerReference("team/cut:1")]).status != 0)
+    }
 }
