@@ -36,5 +36,42 @@ release_binary() {
     [ -x "$BIN" ] || fail "not an executable: $BIN"
 }
 
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# wait_port PORT: until something listens on 127.0.0.1:PORT; false after 10 s.
+wait_port() {
+    for _ in $(seq 100); do
+        python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# start_registry DIR USER PASSWORD: docker-registry (distribution) with TLS and htpasswd on a
+# free loopback port, its certificate, config, log and data under DIR (DIR/cert.pem and
+# DIR/certs.d/ca.crt for clients). Sets REGISTRY_PORT and REGISTRY_PID; returns once it listens.
+start_registry() {
+    local dir=$1
+    REGISTRY_PORT=$(free_port)
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+    mkdir -p "$dir/certs.d" && cp "$dir/cert.pem" "$dir/certs.d/ca.crt"
+    htpasswd -Bbn "$2" "$3" > "$dir/htpasswd"
+    cat > "$dir/registry.yml" <<YAML
+version: 0.1
+log: {level: error}
+storage:
+  filesystem: {rootdirectory: $dir/data}
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+  tls: {certificate: $dir/cert.pem, key: $dir/key.pem}
+auth:
+  htpasswd: {realm: bench, path: $dir/htpasswd}
+YAML
+    docker-registry serve "$dir/registry.yml" >"$dir/registry.log" 2>&1 &
+    REGISTRY_PID=$!
+    wait_port "$REGISTRY_PORT" || { cat "$dir/registry.log" >&2; fail "the registry did not start"; }
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; m = int((NR + 1) / 2); print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
 max() { sort -g | tail -n 1; }

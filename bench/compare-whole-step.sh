@@ -58,42 +58,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_port() {
-    for _ in $(seq 100); do
-        python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    fail "nothing listens on port $1"
-}
-
 # ---------------------------------------------------------------- the world
 ACCOUNT=123456789012
 PASSWORD=$ACCOUNT-auth-token       # what moto's GetAuthorizationToken carries for the account
-REG_PORT=$(free_port)
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
-mkdir -p "$WORK/certs.d" && cp "$WORK/cert.pem" "$WORK/certs.d/ca.crt"
-htpasswd -Bbn AWS "$PASSWORD" > "$WORK/htpasswd"
-cat > "$WORK/registry.yml" <<YAML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $WORK/registry}
-http:
-  addr: 127.0.0.1:$REG_PORT
-  tls: {certificate: $WORK/cert.pem, key: $WORK/key.pem}
-auth:
-  htpasswd: {realm: basic-realm, path: $WORK/htpasswd}
-YAML
-docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
-PIDS+=($!)
+start_registry "$WORK" AWS "$PASSWORD"
+REG_PORT=$REGISTRY_PORT
+PIDS+=("$REGISTRY_PID")
 MOTO_PORT=$(free_port)
 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY INITIAL_NO_AUTH_ACTION_COUNT=3 \
     moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
 PIDS+=($!)
-wait_port "$REG_PORT"
-wait_port "$MOTO_PORT"
+wait_port "$MOTO_PORT" || { cat "$WORK/moto.log" >&2; fail "moto_server did not start"; }
 keys=$(python3 "$REPO/Tests/Servers/moto_bootstrap.py" --endpoint "http://127.0.0.1:$MOTO_PORT")
 export AWS_ACCESS_KEY_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["AccessKeyId"])' <<<"$keys")
 export AWS_SECRET_ACCESS_KEY=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["SecretAccessKey"])' <<<"$keys")

@@ -66,30 +66,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 REG_USER=bench REG_PASS=bench-$RANDOM$RANDOM
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
-mkdir -p "$WORK/certs.d" && cp "$WORK/cert.pem" "$WORK/certs.d/ca.crt"
-htpasswd -Bbn "$REG_USER" "$REG_PASS" > "$WORK/htpasswd"
-cat > "$WORK/registry.yml" <<EOF
-version: 0.1
-log: {level: warn}
-storage:
-  filesystem: {rootdirectory: $WORK/data}
-http:
-  addr: 127.0.0.1:$PORT
-  tls: {certificate: $WORK/cert.pem, key: $WORK/key.pem}
-auth:
-  htpasswd: {realm: bench, path: $WORK/htpasswd}
-EOF
-docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
-REGISTRY_PID=$!
-for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
-    sleep 0.1
-done
-(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || { cat "$WORK/registry.log" >&2; fail "the registry did not start"; }
+start_registry "$WORK" "$REG_USER" "$REG_PASS"
+PORT=$REGISTRY_PORT
 
 mkdir -p "$WORK/home/.docker"
 printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$NAME" "$(printf '%s:%s' "$REG_USER" "$REG_PASS" | base64 -w0)" \
