@@ -42,6 +42,12 @@ public final class ECDSAPrivateKey: @unchecked Sendable {
         try OpenSSLKey.requireP256(key, what: "the private key")
     }
 
+    /// Whether the key in `pem` needs a passphrase to be read (cosign's format, encrypted PKCS#8).
+    /// - Throws: ``CryptoError`` when `pem` holds no PEM block.
+    public static func needsPassphrase(pem: String) throws -> Bool {
+        [CosignKeyFile.label, CosignKeyFile.legacyLabel, "ENCRYPTED PRIVATE KEY"].contains(try PEM.firstBlock(in: pem).label)
+    }
+
     /// A key from PEM: `PRIVATE KEY` (PKCS#8), `ENCRYPTED PRIVATE KEY` (PKCS#8 with a
     /// passphrase), `EC PRIVATE KEY` (SEC1), or cosign's `ENCRYPTED SIGSTORE PRIVATE KEY`.
     public convenience init(pem: String, passphrase: () throws -> [UInt8]) throws {

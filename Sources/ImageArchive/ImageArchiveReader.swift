@@ -29,6 +29,9 @@ public struct ArchiveReadOptions: Sendable {
     /// Told how far the pass has read each blob member: when it starts, every
     /// ``LayerReadProgress/interval`` bytes, and when it is done (on the pass's thread).
     public var progress: (@Sendable (LayerReadProgress) -> Void)?
+    /// Ends the pass early (with `CancellationError`) once stopped: another part of the run
+    /// failed, and nothing the pass makes would be used.
+    public var stop: StopSignal?
 
     public init() {}
 }
@@ -47,7 +50,9 @@ public enum ImageArchiveReader {
         let head = try file.readPrefix(512)
         guard !head.isEmpty else { throw ArchiveError.notAnArchive(path: path, reason: "the file is empty") }
 
-        var source: any ByteSource = PrefixedSource(prefix: head, upstream: BufferedSource(file))
+        let buffered = BufferedSource(file)
+        let upstream: any ByteSource = options.stop.map { StoppableSource(buffered, signal: $0) } ?? buffered
+        var source: any ByteSource = PrefixedSource(prefix: head, upstream: upstream)
         if let compression = BlobIngester.compression(of: head) {
             source = compression == .zstd ? try ZstdReader(source: source) : try GzipReader(source: source)
             let inner = try mapCompression(path: path) { [source] in try source.readPrefix(512) }

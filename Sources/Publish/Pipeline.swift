@@ -28,12 +28,13 @@ public struct Pipeline: Sendable {
 
     public func run() async throws -> PublishReport {
         try options.validate()
-        // Signing: the key (scrypt for a cosign key file, GetPublicKey for KMS) is opened while
-        // the AWS and registry setup waits on the network, and awaited before anything is
-        // written or read from the tarball: a wrong passphrase costs no read and no push.
-        let opening = options.signing.map { stage in
-            Task { [options, progress] in try await SigningStep.open(stage, options: options) { progress?("warning: " + $0) } }
-        }
+        // Signing: the key file is read and its passphrase asked for now. It is opened (scrypt
+        // for a cosign key file, GetPublicKey for KMS) while the AWS and registry setup waits
+        // on the network, and awaited before the first write, so a wrong passphrase pushes
+        // nothing; with nothing to write before the pass ends (--no-push), it opens beside the
+        // pass and stops it when it fails.
+        let keyWaitsForPass = options.destination.noPush
+        let opening = try options.signing.map { [warn] stage in try SigningStep.startOpening(stage, options: options) { warn($0) } }
         defer { opening?.cancel() }
         var signing: SigningStep?
         let clock = ContinuousClock()
@@ -75,7 +76,10 @@ public struct Pipeline: Sendable {
         }
 
         // The key, where the ECR branch did not need it before its first write.
-        if signing == nil { signing = try await opening?.value }
+        if signing == nil, !keyWaitsForPass { signing = try await opening?.value }
+        let stop = StopSignal()
+        let watching = keyWaitsForPass ? opening.map { opening in Task { if case .failure = await opening.result { stop.stop() } } } : nil
+        defer { watching?.cancel() }
         let work = try Self.workDirectory(output: options.destination.outputDirectory)
         defer { FileSystem.removeTree(work) }
         // Blobs go up as the pass commits them, while it reads the next layer; a layer the
@@ -101,14 +105,18 @@ public struct Pipeline: Sendable {
         do {
             var observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)?
             if let streams { observeNewLayer = { streams.observe($0) } }
-            (loaded, spool) = try await read(spoolDirectory: work + "/blobs", onCommit: onCommit, reuse: reuse, observeNewLayer: observeNewLayer)
+            (loaded, spool) = try await read(
+                spoolDirectory: work + "/blobs", onCommit: onCommit, reuse: reuse, observeNewLayer: observeNewLayer, stop: stop)
             announce.finish()
         } catch {
             announce.finish()
             early.cancel()
             await early.value
+            // The key's failure stopped the pass: that is the run's error.
+            if stop.isStopped { _ = try await opening?.value }
             throw error
         }
+        if signing == nil { signing = try await opening?.value }
         let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.destination.jobs)
         if let reuse { await uploads?.markPresent(reuse.confirmed) }
         // SBOM: made once from what the catalogers found during the pass, for the layout's files,
@@ -240,19 +248,19 @@ public struct Pipeline: Sendable {
     /// hashed. A classic member remembered wrongly makes the pass run again, compressing.
     func read(
         spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)? = nil, reuse: (any LayerReuse)? = nil,
-        observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)? = nil
+        observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)? = nil, stop: StopSignal? = nil
     ) async throws -> (LoadedArchive, BlobSpool) {
         do {
-            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: reuse, observeNewLayer: observeNewLayer)
+            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: reuse, observeNewLayer: observeNewLayer, stop: stop)
         } catch let miss as LayerReuseMiss {
             warn("\(miss); reading the tarball again and compressing every layer")
-            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: nil, observeNewLayer: nil)
+            return try await readOnce(spoolDirectory: spoolDirectory, onCommit: onCommit, reuse: nil, observeNewLayer: nil, stop: stop)
         }
     }
 
     private func readOnce(
         spoolDirectory: String, onCommit: (@Sendable (Digest, Int64, String) -> Void)?, reuse: (any LayerReuse)?,
-        observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)?
+        observeNewLayer: (@Sendable (String) -> (any BlobWriteObserver)?)?, stop: StopSignal?
     ) async throws -> (LoadedArchive, BlobSpool) {
         let options = self.options
         let events = self.events
@@ -273,6 +281,7 @@ public struct Pipeline: Sendable {
             readOptions.visitor = options.sbom?.visitor  // SBOM: its catalogers read during the pass
             readOptions.reuse = reuse
             readOptions.progress = events.map { tell in { @Sendable progress in tell(.read(progress)) } }
+            readOptions.stop = stop
             let loaded = try ImageArchiveReader.read(path: options.input.imagePath, options: readOptions, spool: spool, pool: pool)
             return (loaded, spool)
         }

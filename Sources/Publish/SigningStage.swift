@@ -2,6 +2,7 @@ import AWS
 import Crypto
 import Foundation
 import Signing
+import StreamIO
 
 /// Signing (`--sign-key`): which key signs the image, what the signature carries, and
 /// whether the SBOM is attested and attached as a referrer. A value a config file can fill.
@@ -36,20 +37,36 @@ public struct SigningStage: Sendable {
         }
     }
 
-    /// The signer and its public key, made before anything is read or pushed so a wrong
-    /// passphrase or an unusable KMS key costs nothing. `warn` hears about a key file others
-    /// can read.
-    public func makeSigner(aws: AWSSettings, warn: (String) -> Void) async throws -> (any ImageSigner, ECDSAPublicKey) {
-        let signer: any ImageSigner
+    /// The key as far as it can be read at once: a key file's text and passphrase (asked for
+    /// now, before anything else is shown), or the KMS client. `warn` hears about a key file
+    /// others can read.
+    public func readKey(aws: AWSSettings, warn: (String) -> Void) throws -> SealedKey {
         switch key {
         case .file(let path):
-            let (privateKey, warning) = try KeyFileReader.read(path, passphrase: passphrase)
-            if let warning { warn(warning) }
-            signer = KeyFileSigner(key: privateKey)
+            let file = try KeyFileReader.load(path, passphrase: passphrase)
+            if let warning = file.warning { warn(warning) }
+            return .file(file)
         case .kms(let keyID, let endpoint):
-            signer = KMSSigner(client: try Self.kmsClient(aws: aws, endpoint: endpoint), keyID: keyID)
+            return .kms(KMSSigner(client: try Self.kmsClient(aws: aws, endpoint: endpoint), keyID: keyID))
         }
-        return (signer, try await signer.publicKey())
+    }
+
+    /// A key read by ``readKey(aws:warn:)``, not yet opened.
+    public enum SealedKey: Sendable {
+        case file(SealedKeyFile)
+        case kms(KMSSigner)
+
+        /// The signer and its public key: the key file decrypted (scrypt for cosign's format, on
+        /// a thread of its own), or KMS's public key fetched. A wrong passphrase or an unusable
+        /// KMS key fails here.
+        public func open() async throws -> (any ImageSigner, ECDSAPublicKey) {
+            let signer: any ImageSigner
+            switch self {
+            case .file(let file): signer = KeyFileSigner(key: try await Blocking.run { try file.open() })
+            case .kms(let kms): signer = kms
+            }
+            return (signer, try await signer.publicKey())
+        }
     }
 
     /// KMS of the run's AWS context (its endpoint settings included), or, as cosign does,

@@ -31,18 +31,24 @@ struct SigningStep: Sendable {
         var notes: [String]
     }
 
-    /// Opens the key of `stage` (before anything is read or pushed: a wrong passphrase or an
-    /// unusable KMS key costs nothing).
-    static func open(_ stage: SigningStage, options: PublishOptions, warn: (String) -> Void) async throws -> SigningStep {
+    /// Reads the key of `stage` now (a missing file or an unreadable PEM fails at once, and the
+    /// passphrase is asked for before anything else is shown), and opens it in the task
+    /// returned, so the key derivation overlaps whatever the run does next.
+    static func startOpening(_ stage: SigningStage, options: PublishOptions, warn: (String) -> Void) throws -> Task<SigningStep, any Error> {
         if options.destination.noPush, options.destination.registry == nil {
             throw PublishError.invalidOption(
                 "--no-push with --sign-key needs --registry HOST: the signature names the image as <registry>/<repository>")
         }
-        return try await open(stage, aws: options.aws, warn: warn)
+        let sealed = try stage.readKey(aws: options.aws, warn: warn)
+        return Task {
+            let (signer, publicKey) = try await sealed.open()
+            return SigningStep(stage: stage, signer: signer, publicKey: publicKey)
+        }
     }
 
+    /// The key of `stage`, read and opened.
     static func open(_ stage: SigningStage, aws: AWSSettings, warn: (String) -> Void) async throws -> SigningStep {
-        let (signer, publicKey) = try await stage.makeSigner(aws: aws, warn: warn)
+        let (signer, publicKey) = try await stage.readKey(aws: aws, warn: warn).open()
         return SigningStep(stage: stage, signer: signer, publicKey: publicKey)
     }
 

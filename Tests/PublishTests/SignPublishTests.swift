@@ -177,6 +177,29 @@ import TestSupport
 }
 
 extension SignPublishTests {
+    /// With --no-push the key opens beside the pass (it is needed only after it): a wrong
+    /// passphrase still ends the run with the key's error, and leaves the layout already in
+    /// the output directory as it was.
+    @Test func aWrongPassphraseWithNoPushLeavesTheLayoutAsItWas() throws {
+        let directory = try TemporaryDirectory("sign-wrong-local")
+        let (key, _) = try Self.keyPair(directory)
+        let output = directory.file("out")
+        let image = Paths.fixtureImage("sample-docker-oci.tar")
+        let first = try Self.publishLocally(image, output: output, key: key, tag: "1.0")
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try Tool.check("find", [output, "-type", "f", "-newer", key]).stdout
+
+        let result = try Tool.run(Paths.executable, [
+            "publish", image, "--repository", "team/app", "--no-push", "--output", output,
+            "--registry", PublishPushTests.ecrRegistry, "--tag", "2.0", "--sign-key", key,
+        ], environment: ["COSIGN_PASSWORD": "not-the-passphrase"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("passphrase"), "\(result.stderr)")
+        #expect(!result.stderr.lowercased().contains("cancel"), "\(result.stderr)")
+        #expect(try Tool.check("find", [output, "-type", "f", "-newer", key]).stdout == before)
+        #expect(try Tool.check("ls", ["-A", output]).stdout.split(separator: "\n").allSatisfy { !$0.hasPrefix(".image.partial") })
+    }
+
     /// ECR rewrites no tag in an immutable repository, and cosign rewrites `.sig` on every
     /// signing: without a `sha256-*` exclusion the tags are left alone, the fix is named, and
     /// the SBOM referrer is still stored; with the exclusion the tags are written.

@@ -85,7 +85,7 @@ import TestSupport
 
     @Test func localGitCheckout() throws {
         let directory = try TemporaryDirectory("checkout")
-        let git = { (arguments: [String]) throws in
+        @discardableResult func git(_ arguments: [String]) throws -> ToolResult {
             try Tool.check("git", ["-C", directory.path, "-c", "user.name=t", "-c", "user.email=t@example.com"] + arguments)
         }
         try git(["init", "--quiet", "--initial-branch", "release/2.x"])

@@ -70,4 +70,23 @@ import TestSupport
         try String(repeating: "A", count: 70_000).write(toFile: large, atomically: true, encoding: .utf8)
         #expect(throws: SigningError.self) { try KeyFileReader.read(large) { [] } }
     }
+
+    /// Loading asks for the passphrase (once, and only for an encrypted key); the key
+    /// derivation and a wrong passphrase's error come when the key is opened.
+    @Test func loadingAsksForThePassphraseOpeningChecksIt() throws {
+        let directory = try TemporaryDirectory("keyfile-load")
+        let key = try ECDSAPrivateKey.generate()
+        let cosign = directory.file("cosign.key"), plain = directory.file("plain.key")
+        try CosignKeyFile.pem(for: key, passphrase: Array("pw".utf8)).write(toFile: cosign, atomically: true, encoding: .utf8)
+        try PEM.encode(PEM.Block(label: "PRIVATE KEY", bytes: try key.pkcs8DER())).write(toFile: plain, atomically: true, encoding: .utf8)
+        var asked = 0
+        let right = try KeyFileReader.load(cosign) { asked += 1; return Array("pw".utf8) }
+        let wrong = try KeyFileReader.load(cosign) { asked += 1; return Array("not-pw".utf8) }
+        #expect(asked == 2)
+        #expect(try right.open().publicKey().spkiDER() == key.publicKey().spkiDER())
+        #expect(throws: CryptoError.wrongPassphrase("the cosign key")) { try wrong.open() }
+        let unencrypted = try KeyFileReader.load(plain) { asked += 1; return [] }
+        #expect(try unencrypted.open().publicKey().spkiDER() == key.publicKey().spkiDER())
+        #expect(asked == 2)
+    }
 }
