@@ -20,7 +20,9 @@
 #   BENCH_CACHE     default ${TMPDIR:-/tmp}/ecr-publish-bench-cache
 #   ECR_PUBLISH_BIN use this binary instead of building with swift build -c release
 #   STEP            whole (default: signing and the record too), unsigned (the record but no
-#                   signing: what signing adds is whole against unsigned) or bare (SBOM, push, tag, GitOps)
+#                   signing), bare (SBOM, push, tag, GitOps), or signing: no skopeo; each pair is
+#                   our whole step against the same step unsigned, so the ratio is what signing
+#                   and attesting add to a push
 #   SIGN_KEY        the key for STEP=whole instead of a fresh cosign key file: a PKCS#8 PEM file, or
 #                   awskms:///… (what scrypt, which opens a cosign key file, adds shows against it)
 #   OURS_ARGS       more flags for our runs (e.g. "--no-sbom")
@@ -34,7 +36,7 @@ PAIRS=${PAIRS:-3}
 BENCH_CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/ecr-publish-bench-cache}
 [[ "$PAIRS" =~ ^[1-9][0-9]*$ ]] || fail "PAIRS must be a positive integer, not '$PAIRS'"
 STEP=${STEP:-whole}
-[[ "$STEP" == whole || "$STEP" == unsigned || "$STEP" == bare ]] || fail "STEP must be whole, unsigned or bare, not '$STEP'"
+[[ "$STEP" =~ ^(whole|unsigned|bare|signing)$ ]] || fail "STEP must be whole, unsigned, bare or signing, not '$STEP'"
 [ "$(id -u)" = 0 ] || fail "run as root (skopeo runs as an unprivileged user with an empty blob-info cache)"
 for tool in skopeo docker-registry moto_server htpasswd openssl git python3 runuser /usr/bin/time; do
     command -v "$tool" >/dev/null || fail "missing $tool (bash .ci/setup.sh installs the test tools)"
@@ -96,7 +98,8 @@ client("s3").create_bucket(Bucket=f"ecr-image-metadata-{account}")
 client("sns").create_topic(Name="ECRImagePushTopic")
 PY
     STEP_ARGS=(--record)
-    [[ "$STEP" == whole ]] && STEP_ARGS+=(--sign-key "${SIGN_KEY:-$WORK/cosign.key}")
+    SIGN_ARGS=(--sign-key "${SIGN_KEY:-$WORK/cosign.key}")
+    [[ "$STEP" == whole ]] && STEP_ARGS+=("${SIGN_ARGS[@]}")
 fi
 
 # A fresh deployment repository naming bench/ours-N.
@@ -110,8 +113,10 @@ gitops_repo() {
     git clone -q --bare "$seed" "$WORK/deploy.git"
 }
 
+# One timed run of our step into bench/ours-N; more flags after N.
 run_ours() {
     local n=$1
+    shift
     gitops_repo "$n"
     rm -rf "$WORK/out" "$WORK/blob-cache"
     # A first push, as skopeo's: an empty blob-info cache, so no layer is reused or mounted from
@@ -119,11 +124,11 @@ run_ours() {
     # shellcheck disable=SC2086
     /usr/bin/time -f '%e %M' -o "$WORK/time" "$BIN" publish "$IMAGE" --repository "bench/ours-$n" --create-repository \
         --cache-dir "$WORK/blob-cache" --registry-endpoint "https://127.0.0.1:$REG_PORT" --ca-file "$WORK/cert.pem" --tag "run-$n" --output "$WORK/out" \
-        --gitops-repo "$WORK/deploy.git" --gitops-file kustomization.yaml "${STEP_ARGS[@]}" ${OURS_ARGS:-} >/dev/null 2>"$WORK/err" \
+        --gitops-repo "$WORK/deploy.git" --gitops-file kustomization.yaml "${STEP_ARGS[@]}" "$@" ${OURS_ARGS:-} >/dev/null 2>"$WORK/err" \
         || { cat "$WORK/err" >&2; fail "ecr-publish failed"; }
     git --git-dir "$WORK/deploy.git" show main:kustomization.yaml | grep -q 'digest: sha256:' || fail "the GitOps commit is missing"
     [[ " ${OURS_ARGS:-} " == *" --no-sbom "* ]] || [ -s "$WORK/out/sbom.spdx.json" ] || fail "the SBOM is missing"
-    if [[ "$STEP" == whole ]]; then
+    if [[ "$STEP" == whole || " $* " == *" --sign-key "* ]]; then
         grep -q '"signature-digest"' "$WORK/out/record.json" 2>/dev/null || fail "the record (with the signature) is missing from $WORK/out"
     fi
     cat "$WORK/time"
@@ -149,21 +154,31 @@ run_skopeo() {
 
 
 log "image $IMAGE ($(du -h "$IMAGE" | cut -f1)); warming the page cache with one untimed run of each"
-run_ours 0 >/dev/null
-run_skopeo 0 >/dev/null
+# The other side of each pair: skopeo's bare push, or (STEP=signing) our step unsigned.
+run_other() {
+    if [[ "$STEP" == signing ]]; then run_ours "$((1000 + $1))"; else run_skopeo "$1"; fi
+}
+OTHER=skopeo SIGNED=()
+[[ "$STEP" == signing ]] && OTHER=unsigned SIGNED=("${SIGN_ARGS[@]}")
+run_ours 0 "${SIGNED[@]}" >/dev/null
+run_other 0 >/dev/null
 : > "$WORK/w.ours"; : > "$WORK/w.sko"; : > "$WORK/ratio"; rss_o=0; rss_s=0
 for pair in $(seq "$PAIRS"); do
-    if (( pair % 2 )); then o=$(run_ours "$pair"); s=$(run_skopeo "$pair"); else s=$(run_skopeo "$pair"); o=$(run_ours "$pair"); fi
+    if (( pair % 2 )); then o=$(run_ours "$pair" "${SIGNED[@]}"); s=$(run_other "$pair"); else s=$(run_other "$pair"); o=$(run_ours "$pair" "${SIGNED[@]}"); fi
     read -r wo ro <<<"$o"; read -r ws rs <<<"$s"
     echo "$wo" >> "$WORK/w.ours"; echo "$ws" >> "$WORK/w.sko"
     awk -v o="$wo" -v s="$ws" 'BEGIN { printf "%.4f\n", (s > 0 ? o / s : 999) }' >> "$WORK/ratio"
     (( ro > rss_o )) && rss_o=$ro; (( rs > rss_s )) && rss_s=$rs
-    log "pair $pair: ours ${wo}s (${ro} KiB), skopeo ${ws}s (${rs} KiB)"
+    log "pair $pair: ours ${wo}s (${ro} KiB), $OTHER ${ws}s (${rs} KiB)"
 done
-printf '%-10s %9s %9s %6s %10s %10s\n' step ours-s skopeo-s ratio rss-ours rss-sko
-printf '%-10s %9s %9s %6s %7s MiB %6s MiB\n' whole "$(median < "$WORK/w.ours")" "$(median < "$WORK/w.sko")" "$(median < "$WORK/ratio")" \
+printf '%-10s %9s %9s %6s %10s %10s\n' step ours-s "${OTHER:0:7}-s" ratio rss-ours "rss-${OTHER:0:3}"
+printf '%-10s %9s %9s %6s %7s MiB %6s MiB\n' "$STEP" "$(median < "$WORK/w.ours")" "$(median < "$WORK/w.sko")" "$(median < "$WORK/ratio")" \
     $((rss_o / 1024)) $((rss_s / 1024))
 what="SBOM + push + tag + GitOps commit"
 [[ "$STEP" == whole ]] && what="SBOM + push + tag + signature and attestation (${SIGN_KEY:-a cosign key file}) + record (DynamoDB, S3, SNS) + GitOps commit"
 [[ "$STEP" == unsigned ]] && what="SBOM + push + tag + record (DynamoDB, S3, SNS) + GitOps commit"
-echo "ours: $what${OURS_ARGS:+ + $OURS_ARGS}; skopeo: push only. Medians of $PAIRS alternating pairs."
+if [[ "$STEP" == signing ]]; then
+    echo "ours: the whole step signed with ${SIGN_KEY:-a cosign key file}; unsigned: the same without --sign-key. Medians of $PAIRS alternating pairs."
+else
+    echo "ours: $what${OURS_ARGS:+ + $OURS_ARGS}; skopeo: push only. Medians of $PAIRS alternating pairs."
+fi

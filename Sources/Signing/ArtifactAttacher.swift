@@ -75,7 +75,10 @@ public struct ArtifactAttacher: Sendable {
             }
             return Outcome(tag: tag, manifest: descriptor.digest, added: false, tagged: tagged)
         }
-        try await ensureBlobs((image.layers + [image.configDescriptor]).map { ($0, image.blobs[$0.digest]) })
+        // An attestation's blob is its envelope, whose ECDSA signature is new on every signing:
+        // no destination has it, so it is written without asking.
+        let unseen: Set<Digest> = kind == .attestation ? [SHA256Hasher.digest(layer.payload)] : []
+        try await ensureBlobs((image.layers + [image.configDescriptor]).map { ($0, image.blobs[$0.digest]) }, unseen: unseen)
         try await beforeManifests()
         let tagged = mayWriteTag(tag)
         if tagged {
@@ -149,10 +152,14 @@ public struct ArtifactAttacher: Sendable {
     }
 
     /// ``ensureBlob(_:bytes:)`` for each, at the same time (a few small blobs: the cost is
-    /// round trips).
-    private func ensureBlobs(_ blobs: [(Descriptor, [UInt8]?)]) async throws {
+    /// round trips); those in `unseen` are written without asking whether they exist.
+    private func ensureBlobs(_ blobs: [(Descriptor, [UInt8]?)], unseen: Set<Digest> = []) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (descriptor, bytes) in blobs {
+                if let bytes, unseen.contains(descriptor.digest) {
+                    group.addTask { try await destination.writeBlob(descriptor, content: .bytes(bytes)) }
+                    continue
+                }
                 group.addTask { try await ensureBlob(descriptor, bytes: bytes) }
             }
             try await group.waitForAll()
