@@ -30,12 +30,19 @@ final class StreamedUploads: @unchecked Sendable {
     let spoolLimit: Int64?
     /// Told each part sent (``PublishEvent/UploadedBlob/stream(_:)`` until the blob is committed).
     let events: (@Sendable (PublishEvent) -> Void)?
+    /// Awaited before a stream's first request (the repository step and the signing key must
+    /// be through first); the compressor spools meanwhile.
+    let beforeWrites: @Sendable () async throws -> Void
     private let lock = NSLock()
     private var finished: [Digest: Task<StreamedUpload.Outcome, any Error>] = [:]
     private var started = 0
 
-    init(client: RegistryClient, repository: String, spoolLimit: Int64?, events: (@Sendable (PublishEvent) -> Void)? = nil) {
+    init(
+        client: RegistryClient, repository: String, spoolLimit: Int64?, events: (@Sendable (PublishEvent) -> Void)? = nil,
+        beforeWrites: @escaping @Sendable () async throws -> Void = {}
+    ) {
         self.client = client
+        self.beforeWrites = beforeWrites
         self.repository = repository
         self.spoolLimit = spoolLimit
         self.events = events
@@ -191,7 +198,12 @@ final class StreamedUpload: BlobWriteObserver, @unchecked Sendable {
                 }
                 if now.written - offset >= client.chunkSize {
                     let session: URL
-                    if let location { session = location } else { session = try await client.startUpload(to: repository) }
+                    if let location {
+                        session = location
+                    } else {
+                        try await owner.beforeWrites()
+                        session = try await client.startUpload(to: repository)
+                    }
                     location = try await client.uploadPart(
                         path: path, offset: offset, length: client.chunkSize, at: session, in: repository)
                     offset += client.chunkSize

@@ -18,13 +18,20 @@ final class LayerReuseRegistry: LayerReuse, @unchecked Sendable {
     /// Whether remembered member names may be trusted as hints (the input can be read again
     /// if one is wrong: a regular file, not a pipe).
     let usesMemberHints: Bool
+    /// Awaited before a mount, the one write reuse makes (the repository step and the signing
+    /// key must be through first).
+    let beforeWrites: @Sendable () async throws -> Void
 
     private let lock = NSLock()
     private var present: [Digest: Bool] = [:]
     private var mountedDigests: Set<Digest> = []
 
-    init(client: RegistryClient, repository: String, previous: [Digest: Descriptor], cache: BlobInfoCache?, usesMemberHints: Bool) {
+    init(
+        client: RegistryClient, repository: String, previous: [Digest: Descriptor], cache: BlobInfoCache?, usesMemberHints: Bool,
+        beforeWrites: @escaping @Sendable () async throws -> Void = {}
+    ) {
         self.client = client
+        self.beforeWrites = beforeWrites
         self.repository = repository
         self.previous = previous
         self.cache = cache
@@ -97,8 +104,9 @@ final class LayerReuseRegistry: LayerReuse, @unchecked Sendable {
 
     private func mount(_ digest: Digest, from source: String) -> Bool {
         if exists(digest) { return true }
-        let mounted = (try? Self.wait { [client, repository] in
-            try await client.mountBlob(digest, from: source, into: repository)
+        let mounted = (try? Self.wait { [client, repository, beforeWrites] in
+            try await beforeWrites()
+            return try await client.mountBlob(digest, from: source, into: repository)
         }) ?? false
         if mounted {
             lock.withLock {
@@ -137,7 +145,7 @@ extension LayerReuseRegistry {
     /// warning, never a failure: the layers are compressed then.
     static func prepare(
         options: PublishOptions, client: RegistryClient, environment: [String: String],
-        warn: @escaping @Sendable (String) -> Void
+        beforeWrites: @escaping @Sendable () async throws -> Void = {}, warn: @escaping @Sendable (String) -> Void
     ) async -> LayerReuseRegistry {
         let directory = options.destination.cacheDirectory ?? BlobInfoCache.defaultDirectory(environment: environment)
         let cache = directory.map { BlobInfoCache(root: $0, warn: warn) }
@@ -151,7 +159,7 @@ extension LayerReuseRegistry {
         }
         let reuse = LayerReuseRegistry(
             client: client, repository: options.repository.name, previous: previous, cache: cache,
-            usesMemberHints: FileSystem.isRegularFile(options.input.imagePath))
+            usesMemberHints: FileSystem.isRegularFile(options.input.imagePath), beforeWrites: beforeWrites)
         await reuse.checkPrevious(jobs: options.destination.jobs)
         return reuse
     }

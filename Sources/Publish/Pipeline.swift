@@ -8,8 +8,10 @@ import StreamIO
 
 /// The publish step, top to bottom. Each stage is one call into the module that owns it.
 ///
-/// Repository and registry are checked first (a refusal costs no read of the tarball); then
-/// one pass over the tarball (digests, compression, spool); then the image goes to each
+/// The registry's credentials and the record's sinks are resolved first; then one pass over
+/// the tarball (digests, compression, spool), which starts while the signing key opens and
+/// the ECR repository step runs: no write waits less (a refusal of either stops the pass
+/// and is the run's error, with nothing pushed); then the image goes to each
 /// destination through the same ``ArtifactWriter``: the registry unless `--no-push`, an OCI
 /// layout when `--output` is given. Signing, SBOM and the push record plug in here as
 /// later stages, all working from the same ``LoadedArchive``.
@@ -28,22 +30,23 @@ public struct Pipeline: Sendable {
 
     public func run() async throws -> PublishReport {
         try options.validate()
-        // Signing: the key file is read and its passphrase asked for now. It is opened (scrypt
-        // for a cosign key file, GetPublicKey for KMS) while the AWS and registry setup waits
-        // on the network, and awaited before the first write, so a wrong passphrase pushes
-        // nothing; with nothing to write before the pass ends (--no-push), it opens beside the
-        // pass and stops it when it fails.
-        let keyWaitsForPass = options.destination.noPush
+        // Signing: the key file is read and its passphrase asked for now, and opened (scrypt
+        // for a cosign key file, GetPublicKey for KMS) while the run goes on.
         let opening = try options.signing.map { [warn] stage in try SigningStep.startOpening(stage, options: options) { warn($0) } }
         defer { opening?.cancel() }
-        var signing: SigningStep?
         let clock = ContinuousClock()
         let started = clock.now
         var registry: RegistryConnection?
-        var repositoryStep: RepositoryProvisioner.Outcome?
         var recordTargets: RecordTargets?
         var reuse: LayerReuseRegistry?
-        if !options.destination.noPush {
+        // What must succeed before anything is written: the key open (a wrong passphrase pushes
+        // nothing) and, on ECR, the repository step (created, or its settings applied). The
+        // pass does not wait for it; every write does (uploads, streamed uploads, mounts), and
+        // its failure stops the pass and is the run's error.
+        let gate: Task<RepositoryProvisioner.Outcome?, any Error>
+        if options.destination.noPush {
+            gate = Self.gate(opening: opening)
+        } else {
             var environment = ProcessInfo.processInfo.environment
             if let other = options.destination.registry, !ECRAuthorizer.isECRRegistry(other) {
                 // Another registry: Docker's credentials, no ECR repository step; AWS only for a record.
@@ -53,40 +56,41 @@ public struct Pipeline: Sendable {
                 if let record = options.record {
                     recordTargets = try await RecordTargets(resolving: record, context: try options.aws.context())
                 }
+                gate = Self.gate(opening: opening)
                 registry = try await RegistryConnection.open(options: options, registry: other, environment: environment)
             } else {
                 let context = try options.aws.context()
                 environment = context.environment.variables
+                gate = Self.gate(opening: opening, provisioner: RepositoryProvisioner(ecr: try context.ecr()), repository: options.repository)
                 // Read-only calls at the same time: the record's sinks named in full (the account
                 // from STS) before anything is pushed, and the registry's token and ping.
-                async let targets: RecordTargets? = {
-                    guard let record = options.record else { return nil }
-                    return try await RecordTargets(resolving: record, context: context)
-                }()
-                async let connection = RegistryConnection.open(options: options, context: context)
-                signing = try await opening?.value
-                // The first write (a repository created or its settings applied) once the key is open.
-                repositoryStep = try await RepositoryProvisioner(ecr: context.ecr())
-                    .ensure(options.repository.name, settings: options.repository.settings, create: options.repository.create)
-                (recordTargets, registry) = try await (targets, connection)
+                (recordTargets, registry) = try await Self.settling(gate) {
+                    async let targets: RecordTargets? = {
+                        guard let record = options.record else { return nil }
+                        return try await RecordTargets(resolving: record, context: context)
+                    }()
+                    async let connection = RegistryConnection.open(options: options, context: context)
+                    return try await (targets, connection)
+                }
             }
             if let registry, options.destination.reusesLayers {
-                reuse = await LayerReuseRegistry.prepare(options: options, client: registry.client, environment: environment, warn: warn)
+                // Reads only (a repository not made yet has no previous image to read).
+                reuse = await LayerReuseRegistry.prepare(
+                    options: options, client: registry.client, environment: environment, beforeWrites: { [gate] in _ = try await gate.value }, warn: warn)
             }
         }
-
-        // The key, where the ECR branch did not need it before its first write.
-        if signing == nil, !keyWaitsForPass { signing = try await opening?.value }
+        let beforeWrites: @Sendable () async throws -> Void = { [gate] in _ = try await gate.value }
         let stop = StopSignal()
-        let watching = keyWaitsForPass ? opening.map { opening in Task { if case .failure = await opening.result { stop.stop() } } } : nil
-        defer { watching?.cancel() }
-        let work = try Self.workDirectory(output: options.destination.outputDirectory)
+        let watching = Task { [gate] in if case .failure = await gate.result { stop.stop() } }
+        defer { watching.cancel() }
+        let work = try await Self.settling(gate) { try Self.workDirectory(output: options.destination.outputDirectory) }
         defer { FileSystem.removeTree(work) }
         // Blobs go up as the pass commits them, while it reads the next layer; a layer the
         // repository is known to lack streams up while it is compressed.
         let streams = reuse.map {
             StreamedUploads(client: $0.client, repository: options.repository.name,
-                            spoolLimit: options.destination.outputDirectory == nil ? options.destination.spoolLimit : nil, events: events)
+                            spoolLimit: options.destination.outputDirectory == nil ? options.destination.spoolLimit : nil, events: events,
+                            beforeWrites: beforeWrites)
         }
         let uploads = registry.map { (registry: RegistryConnection) -> BlobUploads in
             var client = registry.client
@@ -95,7 +99,10 @@ public struct Pipeline: Sendable {
                                progress: progress, events: events, streams: streams)
         }
         let (announced, announce) = AsyncStream.makeStream(of: CommittedBlob.self)
-        let early = Task { [jobs = options.destination.jobs] in await uploads?.upload(announced, jobs: jobs) }
+        let early = Task { [jobs = options.destination.jobs] in
+            guard case .success = await gate.result else { return }
+            await uploads?.upload(announced, jobs: jobs)
+        }
         var onCommit: (@Sendable (Digest, Int64, String) -> Void)?
         if uploads != nil {
             onCommit = { digest, size, path in _ = announce.yield(CommittedBlob(digest: digest, size: size, path: path)) }
@@ -112,11 +119,14 @@ public struct Pipeline: Sendable {
             announce.finish()
             early.cancel()
             await early.value
-            // The key's failure stopped the pass: that is the run's error.
-            if stop.isStopped { _ = try await opening?.value }
+            // Nothing left half-done: the repository step ends before the run does. When its
+            // failure (or the key's) stopped the pass, that is the run's error.
+            let gated = await gate.result
+            if stop.isStopped, case .failure(let failure) = gated { throw failure }
             throw error
         }
-        if signing == nil { signing = try await opening?.value }
+        let repositoryStep = try await gate.value
+        let signing = try await opening?.value
         let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.destination.jobs)
         if let reuse { await uploads?.markPresent(reuse.confirmed) }
         // SBOM: made once from what the catalogers found during the pass, for the layout's files,
@@ -211,6 +221,29 @@ public struct Pipeline: Sendable {
             }
         }
         return report
+    }
+
+    /// The key opened, then (`provisioner`, on ECR) the repository step: what the first write
+    /// waits for.
+    static func gate(
+        opening: Task<SigningStep, any Error>?, provisioner: RepositoryProvisioner? = nil, repository: RepositoryStage? = nil
+    ) -> Task<RepositoryProvisioner.Outcome?, any Error> {
+        Task {
+            _ = try await opening?.value
+            guard let provisioner, let repository else { return nil }
+            return try await provisioner.ensure(repository.name, settings: repository.settings, create: repository.create)
+        }
+    }
+
+    /// `body`'s value; when it fails, the error comes once `gate` has ended, so the run never
+    /// ends with the repository step half-done.
+    static func settling<T>(_ gate: Task<RepositoryProvisioner.Outcome?, any Error>, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            _ = await gate.result
+            throw error
+        }
     }
 
     /// Runs a stage that comes after the image is written. Once the image is in the registry

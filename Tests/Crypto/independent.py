@@ -41,13 +41,15 @@ def unpem(text):
     return lines[0][11:-5], base64.b64decode("".join(lines[1:-1]))
 
 
-def make_cosign_key(key_path, pub_path):
+def make_cosign_key(key_path, pub_path, n="32768"):
+    # N: 32768 as cosign writes; 65536 and 131072 are the other sets go-securesystemslib writes.
+    n = int(n)
     passphrase = os.environ["COSIGN_PASSWORD"].encode()
     key = ec.generate_private_key(ec.SECP256R1())
     der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     salt, nonce = nacl.utils.random(32), nacl.utils.random(24)
-    box = nacl.secret.SecretBox(scrypt(passphrase, salt, 32768, 8, 1)).encrypt(der, nonce).ciphertext
-    envelope = {"kdf": {"name": "scrypt", "params": {"N": 32768, "r": 8, "p": 1}, "salt": base64.b64encode(salt).decode()},
+    box = nacl.secret.SecretBox(scrypt(passphrase, salt, n, 8, 1)).encrypt(der, nonce).ciphertext
+    envelope = {"kdf": {"name": "scrypt", "params": {"N": n, "r": 8, "p": 1}, "salt": base64.b64encode(salt).decode()},
                 "cipher": {"name": "nacl/secretbox", "nonce": base64.b64encode(nonce).decode()},
                 "ciphertext": base64.b64encode(box).decode()}
     with open(key_path, "w") as f:

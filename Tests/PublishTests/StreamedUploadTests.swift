@@ -93,6 +93,37 @@ extension PublishPushTests {
             + [world.registry.dockerReference("team/freed-broken:1")]).status != 0, "no tag")
     }
 
+    /// The pass starts before the signing key is open and the repository step is through, but
+    /// no write does: with a wrong passphrase, or a repository that does not exist without
+    /// --create-repository, the run ends with that error (exit 2) and the registry sees no
+    /// write at all, although the new layer would have streamed.
+    @Test(arguments: ["wrong passphrase", "missing repository"])
+    func noWriteComesBeforeTheKeyAndTheRepositoryStep(failure: String) throws {
+        let world = try Self.world.get()
+        let registry = try RegistryServer(tls: true, accessLog: true)
+        let directory = try TemporaryDirectory("gated")
+        let image = try Self.bigNewLayerImage(directory, mebibytes: 24, seed: "gated")
+        var arguments = ["publish", image, "--repository", "team/gated", "--registry-endpoint", registry.baseURL, "--ca-file", registry.caFile,
+                         "--tag", "1", "--cache-dir", directory.file("cache")]
+        var environment: [String: String] = [:]
+        if failure == "wrong passphrase" {
+            // scrypt at N=131072 (go-securesystemslib's largest set): the key takes long enough to
+            // open that the new layer's first part is compressed and would stream meanwhile.
+            try Tool.check("python3", [Paths.repositoryRoot + "/Tests/Crypto/independent.py", "make-cosign-key",
+                                       directory.file("cosign.key"), directory.file("cosign.pub"), "131072"],
+                           environment: ["COSIGN_PASSWORD": "right"])
+            arguments += ["--create-repository", "--sign-key", directory.file("cosign.key")]
+            environment["COSIGN_PASSWORD"] = "wrong"
+        }
+        let home = try TemporaryDirectory("gated-home")
+        let result = try Tool.run(Paths.executable, arguments, environment: world.moto.environment(home: home.path, extra: environment),
+                                  replacingEnvironment: true)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(failure == "wrong passphrase" ? "passphrase" : "--create-repository"), "\(result.stderr)")
+        let writes = registry.requests.filter { ["POST", "PUT", "PATCH", "DELETE"].contains($0.method) }
+        #expect(writes.isEmpty, "\(writes)")
+    }
+
     /// A tarball cut off inside a layer that is streaming, with the compressor waiting for the
     /// upload (--spool-limit 0): the run ends promptly with the input's error, tags nothing,
     /// and leaves no process behind (the test harness checks servers and children).
