@@ -10,8 +10,8 @@ import StreamIO
 ///
 /// The registry's credentials and the record's sinks are resolved first; then one pass over
 /// the tarball (digests, compression, spool), which starts while the signing key opens and
-/// the ECR repository step runs: no write waits less (a refusal of either stops the pass
-/// and is the run's error, with nothing pushed); then the image goes to each
+/// the ECR repository step runs; every write waits for both (a refusal of either stops the
+/// pass and is the run's error, with nothing pushed); then the image goes to each
 /// destination through the same ``ArtifactWriter``: the registry unless `--no-push`, an OCI
 /// layout when `--output` is given. Signing, SBOM and the push record plug in here as
 /// later stages, all working from the same ``LoadedArchive``.
@@ -44,42 +44,40 @@ public struct Pipeline: Sendable {
         // pass does not wait for it; every write does (uploads, streamed uploads, mounts), and
         // its failure stops the pass and is the run's error.
         let gate: Task<RepositoryProvisioner.Outcome?, any Error>
+        var environment = ProcessInfo.processInfo.environment
         if options.destination.noPush {
             gate = Self.gate(opening: opening)
-        } else {
-            var environment = ProcessInfo.processInfo.environment
-            if let other = options.destination.registry, !ECRAuthorizer.isECRRegistry(other) {
-                // Another registry: Docker's credentials, no ECR repository step; AWS only for a record.
-                if options.repository.create {
-                    warn("--create-repository and the repository settings apply to ECR only; \(other) is not ECR, so they are not applied")
-                }
-                if let record = options.record {
-                    recordTargets = try await RecordTargets(resolving: record, context: try options.aws.context())
-                }
-                gate = Self.gate(opening: opening)
-                registry = try await RegistryConnection.open(options: options, registry: other, environment: environment)
-            } else {
-                let context = try options.aws.context()
-                environment = context.environment.variables
-                gate = Self.gate(opening: opening, provisioner: RepositoryProvisioner(ecr: try context.ecr()), repository: options.repository)
-                // Read-only calls at the same time: the record's sinks named in full (the account
-                // from STS) before anything is pushed, and the registry's token and ping.
-                (recordTargets, registry) = try await Self.settling(gate) {
-                    async let targets: RecordTargets? = {
-                        guard let record = options.record else { return nil }
-                        return try await RecordTargets(resolving: record, context: context)
-                    }()
-                    async let connection = RegistryConnection.open(options: options, context: context)
-                    return try await (targets, connection)
-                }
+        } else if let other = options.destination.registry, !ECRAuthorizer.isECRRegistry(other) {
+            // Another registry: Docker's credentials, no ECR repository step; AWS only for a record.
+            if options.repository.create {
+                warn("--create-repository and the repository settings apply to ECR only; \(other) is not ECR, so they are not applied")
             }
-            if let registry, options.destination.reusesLayers {
-                // Reads only (a repository not made yet has no previous image to read).
-                reuse = await LayerReuseRegistry.prepare(
-                    options: options, client: registry.client, environment: environment, beforeWrites: { [gate] in _ = try await gate.value }, warn: warn)
+            if let record = options.record {
+                recordTargets = try await RecordTargets(resolving: record, context: try options.aws.context())
+            }
+            gate = Self.gate(opening: opening)
+            registry = try await RegistryConnection.open(options: options, registry: other, environment: environment)
+        } else {
+            let context = try options.aws.context()
+            environment = context.environment.variables
+            gate = Self.gate(opening: opening, provisioner: RepositoryProvisioner(ecr: try context.ecr()), repository: options.repository)
+            // Read-only calls at the same time: the record's sinks named in full (the account
+            // from STS) before anything is pushed, and the registry's token and ping.
+            (recordTargets, registry) = try await Self.settling(gate) {
+                async let targets: RecordTargets? = {
+                    guard let record = options.record else { return nil }
+                    return try await RecordTargets(resolving: record, context: context)
+                }()
+                async let connection = RegistryConnection.open(options: options, context: context)
+                return try await (targets, connection)
             }
         }
         let beforeWrites: @Sendable () async throws -> Void = { [gate] in _ = try await gate.value }
+        if let registry, options.destination.reusesLayers {
+            // Reads only (a repository not made yet has no previous image to read).
+            reuse = await LayerReuseRegistry.prepare(
+                options: options, client: registry.client, environment: environment, beforeWrites: beforeWrites, warn: warn)
+        }
         let stop = StopSignal()
         let watching = Task { [gate] in if case .failure = await gate.result { stop.stop() } }
         defer { watching.cancel() }
