@@ -26,6 +26,9 @@
 #   SIGN_KEY        the key for STEP=whole instead of a fresh cosign key file: a PKCS#8 PEM file, or
 #                   awskms:///… (what scrypt, which opens a cosign key file, adds shows against it)
 #   OURS_ARGS       more flags for our runs (e.g. "--no-sbom")
+#   RTT_MS          put a round trip of this many milliseconds between the tools and the
+#                   registry and moto (bench/latency-proxy.py, both directions), as between a
+#                   runner and AWS; default none (loopback answers in well under 1 ms)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -74,6 +77,17 @@ wait_port "$MOTO_PORT" || { cat "$WORK/moto.log" >&2; fail "moto_server did not 
 keys=$(python3 "$REPO/Tests/Servers/moto_bootstrap.py" --endpoint "http://127.0.0.1:$MOTO_PORT")
 export AWS_ACCESS_KEY_ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["AccessKeyId"])' <<<"$keys")
 export AWS_SECRET_ACCESS_KEY=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["SecretAccessKey"])' <<<"$keys")
+# With RTT_MS, every tool reaches the registry and moto through a delaying proxy.
+if [ -n "${RTT_MS:-}" ]; then
+    [[ "$RTT_MS" =~ ^[0-9]+$ ]] || fail "RTT_MS must be a whole number of milliseconds, not '$RTT_MS'"
+    for target in REG_PORT MOTO_PORT; do
+        port=$(free_port)
+        python3 "$HERE/latency-proxy.py" "$port" "${!target}" "$RTT_MS" >"$WORK/proxy-$target.log" 2>&1 &
+        PIDS+=($!)
+        wait_port "$port" || { cat "$WORK/proxy-$target.log" >&2; fail "the latency proxy did not start"; }
+        printf -v "$target" '%s' "$port"
+    done
+fi
 export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 export HOME=$WORK/home AWS_CONFIG_FILE=$WORK/home/config AWS_SHARED_CREDENTIALS_FILE=$WORK/home/credentials
 mkdir -p "$HOME"
@@ -178,7 +192,7 @@ what="SBOM + push + tag + GitOps commit"
 [[ "$STEP" == whole ]] && what="SBOM + push + tag + signature and attestation (${SIGN_KEY:-a cosign key file}) + record (DynamoDB, S3, SNS) + GitOps commit"
 [[ "$STEP" == unsigned ]] && what="SBOM + push + tag + record (DynamoDB, S3, SNS) + GitOps commit"
 if [[ "$STEP" == signing ]]; then
-    echo "ours: the whole step signed with ${SIGN_KEY:-a cosign key file}; unsigned: the same without --sign-key. Medians of $PAIRS alternating pairs."
+    echo "ours: the whole step signed with ${SIGN_KEY:-a cosign key file}; unsigned: the same without --sign-key. Medians of $PAIRS alternating pairs.${RTT_MS:+ A round trip of $RTT_MS ms to the registry and moto.}"
 else
-    echo "ours: $what${OURS_ARGS:+ + $OURS_ARGS}; skopeo: push only. Medians of $PAIRS alternating pairs."
+    echo "ours: $what${OURS_ARGS:+ + $OURS_ARGS}; skopeo: push only. Medians of $PAIRS alternating pairs.${RTT_MS:+ A round trip of $RTT_MS ms to the registry and moto.}"
 fi

@@ -127,20 +127,32 @@ public struct Pipeline: Sendable {
         let signing = try await opening?.value
         let writer = ArtifactWriter(artifact: loaded.artifact, spool: spool, jobs: options.destination.jobs)
         if let reuse { await uploads?.markPresent(reuse.confirmed) }
+        // The image's last uploads and manifests go while the SBOM is encoded and signed.
+        let writing = registry.map { registry in
+            Task { [uploads] in try await writer.writeImage(to: registry.client.repository(options.repository.name), uploads: uploads) }
+        }
         // SBOM: made once from what the catalogers found during the pass, for the layout's files,
         // the attestation and the record's S3 copy (written after the push); signed now, so the
         // registry and the layout get the same signatures.
         let imageRegistry = registry?.imageRegistry ?? options.destination.registry
-        let sboms = options.destination.outputDirectory == nil && signing == nil && options.record == nil ? nil
-            : try options.sbom?.documents(loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" })
-        let signed = try await signing?.sign(loaded, sboms: sboms, identity: "\(imageRegistry ?? "")/\(options.repository.name)")
+        let sboms: SBOMDocuments?
+        let signed: SigningStep.Signed?
+        do {
+            sboms = options.destination.outputDirectory == nil && signing == nil && options.record == nil ? nil
+                : try options.sbom?.documents(loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" })
+            signed = try await signing?.sign(loaded, sboms: sboms, identity: "\(imageRegistry ?? "")/\(options.repository.name)")
+        } catch {
+            // Nothing is tagged (the image's manifests may be in, untagged, as its blobs are).
+            _ = await writing?.result
+            await early.value
+            throw error
+        }
         var signingDestinations: [SigningResult.Destination] = []
 
         var push: PushResult?
         var attaching: Task<SigningResult.Destination, any Error>?
-        if let registry {
+        if let registry, let writing {
             let repository = registry.client.repository(options.repository.name)
-            let writing = Task { try await writer.writeImage(to: repository, uploads: uploads) }
             // The signature, attestation and referrer go up while the last layers upload (their
             // reads and blobs) and while the tags are written (their manifests, once the image's
             // are in): round trips, not work, on every side.
