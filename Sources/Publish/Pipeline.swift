@@ -46,7 +46,7 @@ public struct Pipeline: Sendable {
         let gate: Task<RepositoryProvisioner.Outcome?, any Error>
         var environment = ProcessInfo.processInfo.environment
         if options.destination.noPush {
-            gate = Self.gate(opening: opening)
+            gate = Self.writeGate(opening: opening)
         } else if let other = options.destination.registry, !ECRAuthorizer.isECRRegistry(other) {
             // Another registry: Docker's credentials, no ECR repository step; AWS only for a record.
             if options.repository.create {
@@ -55,12 +55,12 @@ public struct Pipeline: Sendable {
             if let record = options.record {
                 recordTargets = try await RecordTargets(resolving: record, context: try options.aws.context())
             }
-            gate = Self.gate(opening: opening)
+            gate = Self.writeGate(opening: opening)
             registry = try await RegistryConnection.open(options: options, registry: other, environment: environment)
         } else {
             let context = try options.aws.context()
             environment = context.environment.variables
-            gate = Self.gate(opening: opening, provisioner: RepositoryProvisioner(ecr: try context.ecr()), repository: options.repository)
+            gate = Self.writeGate(opening: opening, provisioner: RepositoryProvisioner(ecr: try context.ecr()), repository: options.repository)
             // Read-only calls at the same time: the record's sinks named in full (the account
             // from STS) before anything is pushed, and the registry's token and ping.
             (recordTargets, registry) = try await Self.settling(gate) {
@@ -235,7 +235,7 @@ public struct Pipeline: Sendable {
 
     /// The key opened, then (`provisioner`, on ECR) the repository step: what the first write
     /// waits for.
-    static func gate(
+    static func writeGate(
         opening: Task<SigningStep, any Error>?, provisioner: RepositoryProvisioner? = nil, repository: RepositoryStage? = nil
     ) -> Task<RepositoryProvisioner.Outcome?, any Error> {
         Task {
