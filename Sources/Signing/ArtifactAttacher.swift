@@ -75,9 +75,11 @@ public struct ArtifactAttacher: Sendable {
             }
             return Outcome(tag: tag, manifest: descriptor.digest, added: false, tagged: tagged)
         }
-        // An attestation's blob is its envelope, whose ECDSA signature is new on every signing:
-        // no destination has it, so it is written without asking.
-        let unseen: Set<Digest> = kind == .attestation ? [SHA256Hasher.digest(layer.payload)] : []
+        // The new layer's blob (an attestation's envelope carries a signature new on every
+        // signing; a signature's payload is there only if the existing artifact lists it) and the
+        // config of the new layer list are new here: written without asking first.
+        let listed = Set(existing?.manifest.layers.map(\.digest) ?? [])
+        let unseen = Set([SHA256Hasher.digest(layer.payload), image.configDescriptor.digest]).subtracting(listed)
         try await ensureBlobs((image.layers + [image.configDescriptor]).map { ($0, image.blobs[$0.digest]) }, unseen: unseen)
         try await beforeManifests()
         let tagged = mayWriteTag(tag)
@@ -99,15 +101,21 @@ public struct ArtifactAttacher: Sendable {
         var bySubject: [Digest: (outcome: Outcome, usedAPI: Bool)] = [:]
         for subject in subjects {
             let group = artifacts.filter { $0.subject.digest == subject }
-            // The tag schema's index is read first (it needs no manifest of ours), with the blobs.
+            // The tag schema's index is read first (it needs no manifest of ours), with the blobs;
+            // the content (an SBOM naming the image) is new here, the empty config seldom.
             async let previousIndex = copiesExisting ? nil : reader?.manifest(ReferrerArtifact.fallbackTag(for: subject))
-            for artifact in group { try await ensureBlobs(artifact.blobs.map { ($0.0, $0.1) }) }
+            for artifact in group {
+                try await ensureBlobs(artifact.blobs.map { ($0.0, $0.1) }, unseen: [artifact.contentDescriptor.digest])
+            }
             let previous = try await previousIndex
             try await beforeManifests()
+            // Whether the registry has the referrers API is asked while the manifests are written
+            // (the subject is in by now: a registry with the API answers 200 for it, one without 404).
+            async let api = reader?.referrers(of: subject)
             for artifact in group {
                 try await destination.writeManifest(artifact.manifestDescriptor, bytes: artifact.manifestBytes)
             }
-            bySubject[subject] = try await index(group, of: subject, previous: previous)
+            bySubject[subject] = try await index(group, of: subject, previous: previous, apiAnswered: try await api != nil)
         }
         for artifact in artifacts {
             var result = bySubject[artifact.subject.digest]!
@@ -118,14 +126,19 @@ public struct ArtifactAttacher: Sendable {
     }
 
     /// Lists `group` (referrers of `subject`, their manifests written) where readers find
-    /// them: the registry's referrers API when it lists them now, else the tag schema's index,
-    /// `previous` extended (what `sha256-<hex>` held before; nil: none, or a new layout, which
-    /// starts its own).
+    /// them: the registry's referrers API when it has one (`apiAnswered`), else the tag schema's
+    /// index, `previous` extended (what `sha256-<hex>` held before; nil: none, or a new layout,
+    /// which starts its own). ECR has the API but lists no referrers of an index, answering 405
+    /// once one is written: for an index subject the API is asked again.
     private func index(
-        _ group: [ReferrerArtifact], of subject: Digest, previous: (Descriptor, [UInt8])?
+        _ group: [ReferrerArtifact], of subject: Digest, previous: (Descriptor, [UInt8])?, apiAnswered: Bool
     ) async throws -> (outcome: Outcome, usedAPI: Bool) {
         let tag = ReferrerArtifact.fallbackTag(for: subject)
-        if try await reader?.referrers(of: subject) != nil {
+        var usesAPI = apiAnswered
+        if usesAPI, MediaType.isIndex(group[0].subject.mediaType) {
+            usesAPI = try await reader?.referrers(of: subject) != nil
+        }
+        if usesAPI {
             return (Outcome(tag: tag, manifest: subject, added: true, tagged: false), true)
         }
         var index = ImageIndex(mediaType: MediaType.ociIndex, manifests: [])
@@ -152,17 +165,30 @@ public struct ArtifactAttacher: Sendable {
     }
 
     /// ``ensureBlob(_:bytes:)`` for each, at the same time (a few small blobs: the cost is
-    /// round trips); those in `unseen` are written without asking whether they exist.
+    /// round trips); those in `unseen`, new with this signing, are written without asking
+    /// whether they exist (one round trip less each).
     private func ensureBlobs(_ blobs: [(Descriptor, [UInt8]?)], unseen: Set<Digest> = []) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (descriptor, bytes) in blobs {
                 if let bytes, unseen.contains(descriptor.digest) {
-                    group.addTask { try await destination.writeBlob(descriptor, content: .bytes(bytes)) }
+                    group.addTask { try await writeUnseen(descriptor, bytes: bytes) }
                     continue
                 }
                 group.addTask { try await ensureBlob(descriptor, bytes: bytes) }
             }
             try await group.waitForAll()
+        }
+    }
+
+    /// Writes a blob thought new; if the write is refused, the blob may have been there after
+    /// all (an earlier run stopped before its manifest, and a registry may refuse a blob it has):
+    /// then it is, and nothing else is needed.
+    private func writeUnseen(_ descriptor: Descriptor, bytes: [UInt8]) async throws {
+        do {
+            try await destination.writeBlob(descriptor, content: .bytes(bytes))
+        } catch {
+            if (try? await destination.blobExists(descriptor)) == true { return }
+            throw error
         }
     }
 

@@ -35,6 +35,9 @@ public struct ReferrerArtifact: Sendable {
         self.annotations = annotations
     }
 
+    /// The content's blob (the artifact's one layer).
+    public var contentDescriptor: Descriptor { blobs[1].0 }
+
     /// The artifact as the referrers list names it: its descriptor with `artifactType` and
     /// the manifest's annotations.
     public var indexEntry: Descriptor {

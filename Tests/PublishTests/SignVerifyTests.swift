@@ -279,3 +279,35 @@ extension SignVerifyTests {
         }
     }
 }
+
+extension SignVerifyTests {
+    /// The signature's payload and config are new with a signing, so they are uploaded without
+    /// asking first; a registry that refuses a blob it already has (left by a run stopped before
+    /// its manifest) is then asked, and the signing goes on.
+    @Test func aSigningStoppedBeforeItsManifestSignsAgainWhereTheRegistryRefusesBlobsItHas() throws {
+        let world = try PublishPushTests.world.get()
+        let directory = try TemporaryDirectory("sign-after-stop")
+        let (key, pub) = try SignPublishTests.keyPair(directory)
+        let published = try SignPublishTests.push(Paths.fixtureImage("sample-docker-classic.tar"), repository: "team/stopped",
+                                                  ["--tag", "s1", "--json"])
+        #expect(published.status == 0, "\(published.stderr)")
+        let hex = try Self.digest(published).dropFirst("sha256:".count)
+
+        let (stopping, stoppingLog) = try world.registry.ecrProxy(["--ecr-refuse-manifest", "/manifests/sha256-\(hex).sig"])
+        let stopped = try Self.run(["sign", "team/stopped:s1", "--key", key], endpoint: "https://127.0.0.1:\(stopping.port)")
+        #expect(stopped.status != 0, "the proxy refuses the signature's manifest")
+        let uploaded = try String(contentsOfFile: stoppingLog, encoding: .utf8)
+        #expect(uploaded.contains(#""method": "PUT", "path": "/v2/team/stopped/blobs/uploads/"#), "the blobs went up first")
+        #expect(!uploaded.contains(#""method": "HEAD", "path": "/v2/team/stopped/blobs/"#), "no HEAD for blobs new with the signing")
+
+        let (refusing, refusingLog) = try world.registry.ecrProxy(["--ecr-refuse-existing-blobs"])
+        let endpoint = "https://127.0.0.1:\(refusing.port)"
+        let signed = try Self.run(["sign", "team/stopped:s1", "--key", key], endpoint: endpoint)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let log = try String(contentsOfFile: refusingLog, encoding: .utf8)
+        #expect(log.contains(#""status": 400"#), "the registry refused the blobs it had")
+        #expect(log.contains(#""method": "HEAD", "path": "/v2/team/stopped/blobs/"#), "and was asked whether it has them")
+        let verified = try Self.run(["verify", "team/stopped:s1", "--key", pub], endpoint: endpoint)
+        #expect(verified.status == 0, "\(verified.stderr)")
+    }
+}

@@ -136,6 +136,12 @@ def make_handler(state, upstream_ctx):
                     session = state.sessions.get(path, {"bytes": 0})
                 if session["bytes"] == 0 and not body:
                     return self.answer(400, error_body("BLOB_UPLOAD_INVALID", "upload has no layer parts"))
+                digest = re.search(r"[?&]digest=([^&]+)", self.path)
+                repository = re.match(r"^/v2/(.+)/blobs/uploads/", path).group(1)
+                if args.ecr_refuse_existing_blobs and digest and self.blob_exists(repository, digest.group(1).replace("%3A", ":")):
+                    return self.answer(400, error_body("LAYER_ALREADY_EXISTS", "The layer already exists in the repository"))
+            if "/manifests/" in path and self.command == "PUT" and any(s in path for s in args.ecr_refuse_manifest):
+                return self.answer(400, error_body("MANIFEST_INVALID", "manifest refused by the test proxy"))
             if args.ecr_referrers and "/referrers/" in path and self.command == "GET":
                 return self.referrers(path)
             if "/manifests/" in path and self.command == "PUT" and args.ecr_immutable:
@@ -207,6 +213,14 @@ def make_handler(state, upstream_ctx):
             if self.headers.get("Authorization"):
                 headers["Authorization"] = self.headers["Authorization"]
             conn.request("HEAD", path, headers=headers)
+            status = conn.getresponse().status
+            conn.close()
+            return status == 200
+
+        def blob_exists(self, repository, digest):
+            conn = self.upstream()
+            headers = {"Authorization": self.headers["Authorization"]} if self.headers.get("Authorization") else {}
+            conn.request("HEAD", "/v2/%s/blobs/%s" % (repository, digest), headers=headers)
             status = conn.getresponse().status
             conn.close()
             return status == 200

@@ -616,6 +616,10 @@ def main():
     p.add_argument("--ecr-error-every", type=int, default=0)
     p.add_argument("--ecr-reset-patch", type=int, action="append", default=[])
     p.add_argument("--ecr-immutable", action="store_true")
+    p.add_argument("--ecr-refuse-existing-blobs", action="store_true",
+                   help="answer 400 to an upload's closing PUT of a blob the repository already holds")
+    p.add_argument("--ecr-refuse-manifest", action="append", default=[], metavar="SUBSTRING",
+                   help="answer 400 to a manifest PUT whose path contains SUBSTRING")
     p.add_argument("--ecr-referrers", action="store_true", help="answer the referrers API as ECR does (405 for an index subject)")
     p.add_argument("--ecr-log")
     p.add_argument("--ecr-location-host", help="answer upload locations on this host name instead")
