@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Capabilities, dependencies flowing one way (see shared/design/ARCHITECTURE.md).
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]),
         .target(name: "CSpawn"),
         .target(name: "CFileSpace"),
         .target(name: "StreamIO", dependencies: ["CSpawn", "CFileSpace"]),

@@ -72,7 +72,7 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
         ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
         ccurl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(configuration.stallTimeout) / 1000))
         ccurl_setopt_string(handle, CURLOPT_USERAGENT, configuration.userAgent)
-        if let caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        try trustAnchors(handle, for: request.url)
         ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlHeaderCallback)
         ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, userdata)
         ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteCallback)
@@ -112,6 +112,30 @@ public final class CurlHTTPClient: HTTPClient, @unchecked Sendable {
         var status: Int = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status == 0 ? transfer.status : status, headers: transfer.headers, body: transfer.body)
+    }
+
+    /// The CA certificates an HTTPS request verifies its peer against: one store per file for
+    /// the whole process (see ``ccurl_use_shared_ca_store``), so a new connection does not parse
+    /// the bundle again; a TLS backend without that hook loads `caFile` per handle, as before.
+    private func trustAnchors(_ handle: UnsafeMutableRawPointer, for url: URL) throws {
+        guard url.scheme?.lowercased() == "https" else {
+            if let caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }  // for a redirect to HTTPS
+            return
+        }
+        let code = ccurl_use_shared_ca_store(handle, caFile)
+        switch code {
+        case CURLE_OK:
+            return
+        case CURLE_NOT_BUILT_IN:
+            if let caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        case CURLE_SSL_CACERT_BADFILE:
+            throw HTTPError.transport(
+                code: Int(code.rawValue),
+                message: "no CA certificate could be read from \(caFile ?? "libcurl's default CA bundle"): give a PEM bundle with --ca-file or SSL_CERT_FILE",
+                url: RedactedURL.describe(url))
+        default:
+            throw HTTPError.transport(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)), url: RedactedURL.describe(url))
+        }
     }
 
     private func configureMethod(_ handle: UnsafeMutableRawPointer, _ request: HTTPRequest) {

@@ -51,6 +51,51 @@ import TestSupport
         }
     }
 
+    /// Without a CA file, libcurl's built-in bundle is the trust store: verification stays on,
+    /// so the test registry's self-signed certificate is refused.
+    @Test func withoutACAFileTheSystemBundleDecides() async throws {
+        let registry = try Self.registry.get()
+        await #expect {
+            try await Self.client().execute(Self.get(registry.baseURL + "/v2/"))
+        } throws: { error in
+            guard let error = error as? HTTPError, case .transport(let code, _, _) = error else { return false }
+            return code == 60
+        }
+    }
+
+    @Test func anUnreadableCAFileIsAClearErrorNotRetried() async throws {
+        let registry = try Self.registry.get()
+        let directory = try TemporaryDirectory()
+        try "not a certificate\n".write(toFile: directory.file("ca.pem"), atomically: true, encoding: .utf8)
+        for path in [directory.file("missing.pem"), directory.file("ca.pem")] {
+            await #expect {
+                try await Self.client(caFile: path).execute(Self.get(registry.baseURL + "/v2/"))
+            } throws: { error in
+                guard let error = error as? HTTPError, case .transport(let code, let message, _) = error else { return false }
+                return code == 77 && message.contains(path) && message.contains("--ca-file") && !error.isTransient
+            }
+        }
+    }
+
+    /// Every connection verifies against one store per CA file, loaded once: once the first
+    /// request has loaded it, new handles and connections no longer read the file (here gone).
+    @Test func connectionsShareOneCAStorePerFile() async throws {
+        let registry = try Self.registry.get()
+        let directory = try TemporaryDirectory()
+        let caFile = directory.file("ca.pem")
+        try FileManager.default.copyItem(atPath: registry.caFile, toPath: caFile)
+        let client = Self.client(caFile: caFile, retry: RetryPolicy(maxAttempts: 1))
+        #expect(try await client.execute(Self.get(registry.baseURL + "/v2/")).status == 401)
+        try FileManager.default.removeItem(atPath: caFile)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<6 { group.addTask { try await client.execute(Self.get(registry.baseURL + "/v2/")).status } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 401, count: 6))
+        // Another client of the same file shares the store too.
+        #expect(try await Self.client(caFile: caFile).execute(Self.get(registry.baseURL + "/v2/")).status == 401)
+    }
+
     @Test func uploadsAFileRangeAndReadsItBack() async throws {
         let registry = try Self.registry.get()
         let client = Self.client(caFile: registry.caFile)
