@@ -49,13 +49,16 @@ wait_port() {
 
 # start_registry DIR USER PASSWORD: docker-registry (distribution) with TLS and htpasswd on a
 # free loopback port, its certificate, config, log and data under DIR (DIR/cert.pem and
-# DIR/certs.d/ca.crt for clients). Sets REGISTRY_PORT and REGISTRY_PID; returns once it listens.
+# DIR/certs.d/ca.crt for clients; DIR/ca-bundle.pem, the system's CA bundle with the
+# certificate appended, for our --ca-file: a client of ECR trusts the system's roots, and
+# skopeo loads them beside certs.d too). Sets REGISTRY_PORT and REGISTRY_PID; returns once it listens.
 start_registry() {
     local dir=$1
     REGISTRY_PORT=$(free_port)
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
         -addext subjectAltName=IP:127.0.0.1 -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
     mkdir -p "$dir/certs.d" && cp "$dir/cert.pem" "$dir/certs.d/ca.crt"
+    cat /etc/ssl/certs/ca-certificates.crt "$dir/cert.pem" > "$dir/ca-bundle.pem" 2>/dev/null || cp "$dir/cert.pem" "$dir/ca-bundle.pem"
     htpasswd -Bbn "$2" "$3" > "$dir/htpasswd"
     cat > "$dir/registry.yml" <<YAML
 version: 0.1

@@ -136,8 +136,9 @@ run_ours() {
     # A first push, as skopeo's: an empty blob-info cache, so no layer is reused or mounted from
     # the previous pair's repository (skopeo's own cache is kept empty the same way).
     # shellcheck disable=SC2086
-    /usr/bin/time -f '%e %M' -o "$WORK/time" "$BIN" publish "$IMAGE" --repository "bench/ours-$n" --create-repository \
-        --cache-dir "$WORK/blob-cache" --registry-endpoint "https://127.0.0.1:$REG_PORT" --ca-file "$WORK/cert.pem" --tag "run-$n" --output "$WORK/out" \
+    local reg0; reg0=$(registry_cpu)
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" "$BIN" publish "$IMAGE" --repository "bench/ours-$n" --create-repository \
+        --cache-dir "$WORK/blob-cache" --registry-endpoint "https://127.0.0.1:$REG_PORT" --ca-file "$WORK/ca-bundle.pem" --tag "run-$n" --output "$WORK/out" \
         --gitops-repo "$WORK/deploy.git" --gitops-file kustomization.yaml "${STEP_ARGS[@]}" "$@" ${OURS_ARGS:-} >/dev/null 2>"$WORK/err" \
         || { cat "$WORK/err" >&2; fail "ecr-publish failed"; }
     git --git-dir "$WORK/deploy.git" show main:kustomization.yaml | grep -q 'digest: sha256:' || fail "the GitOps commit is missing"
@@ -145,7 +146,16 @@ run_ours() {
     if [[ "$STEP" == whole || " $* " == *" --sign-key "* ]]; then
         grep -q '"signature-digest"' "$WORK/out/record.json" 2>/dev/null || fail "the record (with the signature) is missing from $WORK/out"
     fi
-    cat "$WORK/time"
+    timed "$reg0"
+}
+
+# The registry's CPU seconds so far (it shares the machine's cores with the tools).
+TICKS=$(getconf CLK_TCK)
+registry_cpu() { awk -v t="$TICKS" '{ printf "%.3f\n", ($14 + $15) / t }' "/proc/$REGISTRY_PID/stat"; }
+# The last run's "wall rss cpu registry-cpu": its time file, and the registry's CPU since $1.
+timed() {
+    local reg1; reg1=$(registry_cpu)
+    awk -v r0="$1" -v r1="$reg1" '{ printf "%s %s %.2f %.2f\n", $1, $2, $3 + $4, r1 - r0 }' "$WORK/time"
 }
 
 # skopeo remembers, in its blob-info cache, which compressed blob each layer became and where
@@ -159,11 +169,12 @@ run_skopeo() {
     local n=$1 home=$WORK/skopeo-home-$1
     mkdir -p "$home" && chown "$SKOPEO_USER" "$home"
     : > "$WORK/time" && chmod 666 "$WORK/time"
+    local reg0; reg0=$(registry_cpu)
     runuser -u "$SKOPEO_USER" -- env HOME="$home" XDG_DATA_HOME="$home/data" XDG_RUNTIME_DIR="$home" \
-        /usr/bin/time -f '%e %M' -o "$WORK/time" skopeo copy -q --dest-creds "AWS:$PASSWORD" --dest-cert-dir "$WORK/certs.d" \
+        /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" skopeo copy -q --dest-creds "AWS:$PASSWORD" --dest-cert-dir "$WORK/certs.d" \
         "docker-archive:$IMAGE" "docker://127.0.0.1:$REG_PORT/bench/skopeo-$n:run-$n" >/dev/null 2>"$WORK/err" \
         || { cat "$WORK/err" >&2; fail "skopeo failed"; }
-    cat "$WORK/time"
+    timed "$reg0"
 }
 
 
@@ -176,18 +187,21 @@ OTHER=skopeo SIGNED=()
 [[ "$STEP" == signing ]] && OTHER=unsigned SIGNED=("${SIGN_ARGS[@]}")
 run_ours 0 "${SIGNED[@]}" >/dev/null
 run_other 0 >/dev/null
-: > "$WORK/w.ours"; : > "$WORK/w.sko"; : > "$WORK/ratio"; rss_o=0; rss_s=0
+: > "$WORK/w.ours"; : > "$WORK/w.sko"; : > "$WORK/c.ours"; : > "$WORK/c.sko"; : > "$WORK/g.ours"; : > "$WORK/g.sko"; : > "$WORK/ratio"; rss_o=0; rss_s=0
 for pair in $(seq "$PAIRS"); do
     if (( pair % 2 )); then o=$(run_ours "$pair" "${SIGNED[@]}"); s=$(run_other "$pair"); else s=$(run_other "$pair"); o=$(run_ours "$pair" "${SIGNED[@]}"); fi
-    read -r wo ro <<<"$o"; read -r ws rs <<<"$s"
+    read -r wo ro co go <<<"$o"; read -r ws rs cs gs <<<"$s"
     echo "$wo" >> "$WORK/w.ours"; echo "$ws" >> "$WORK/w.sko"
+    echo "$co" >> "$WORK/c.ours"; echo "$cs" >> "$WORK/c.sko"; echo "$go" >> "$WORK/g.ours"; echo "$gs" >> "$WORK/g.sko"
     awk -v o="$wo" -v s="$ws" 'BEGIN { printf "%.4f\n", (s > 0 ? o / s : 999) }' >> "$WORK/ratio"
     (( ro > rss_o )) && rss_o=$ro; (( rs > rss_s )) && rss_s=$rs
-    log "pair $pair: ours ${wo}s (${ro} KiB), $OTHER ${ws}s (${rs} KiB)"
+    log "pair $pair: ours ${wo}s (${ro} KiB, CPU ${co}s, registry ${go}s), $OTHER ${ws}s (${rs} KiB, CPU ${cs}s, registry ${gs}s)"
 done
-printf '%-10s %9s %9s %6s %10s %10s\n' step ours-s "${OTHER:0:7}-s" ratio rss-ours "rss-${OTHER:0:3}"
-printf '%-10s %9s %9s %6s %7s MiB %6s MiB\n' "$STEP" "$(median < "$WORK/w.ours")" "$(median < "$WORK/w.sko")" "$(median < "$WORK/ratio")" \
-    $((rss_o / 1024)) $((rss_s / 1024))
+printf '%-10s %9s %9s %6s %10s %10s %8s %8s %8s %8s\n' step ours-s "${OTHER:0:7}-s" ratio rss-ours "rss-${OTHER:0:3}" \
+    cpu-ours "cpu-${OTHER:0:3}" reg-ours "reg-${OTHER:0:3}"
+printf '%-10s %9s %9s %6s %7s MiB %6s MiB %8s %8s %8s %8s\n' "$STEP" "$(median < "$WORK/w.ours")" "$(median < "$WORK/w.sko")" "$(median < "$WORK/ratio")" \
+    $((rss_o / 1024)) $((rss_s / 1024)) "$(median < "$WORK/c.ours")" "$(median < "$WORK/c.sko")" "$(median < "$WORK/g.ours")" "$(median < "$WORK/g.sko")"
+echo "cpu-*: the tool's CPU seconds (user + system); reg-*: the registry's CPU seconds during the run, on the same cores (ECR's are not the runner's)."
 what="SBOM + push + tag + GitOps commit"
 [[ "$STEP" == whole ]] && what="SBOM + push + tag + signature and attestation (${SIGN_KEY:-a cosign key file}) + record (DynamoDB, S3, SNS) + GitOps commit"
 [[ "$STEP" == unsigned ]] && what="SBOM + push + tag + record (DynamoDB, S3, SNS) + GitOps commit"

@@ -78,7 +78,7 @@ read -r -a extra_args <<< "${OURS_ARGS:-}"
 # ours REPOSITORY CACHE_DIR: set CMD
 ours_cmd() {
     CMD=(env HOME="$WORK/home" TMPDIR="$WORK/tmp" "$BIN" publish "$IMAGE" --repository "$1" --registry "$NAME"
-         --registry-endpoint "https://127.0.0.1:$PORT" --ca-file "$WORK/cert.pem" --tag 1 --json
+         --registry-endpoint "https://127.0.0.1:$PORT" --ca-file "$WORK/ca-bundle.pem" --tag 1 --json
          --cache-dir "$2" "${extra_args[@]}")
 }
 # skopeo REPOSITORY CACHE_DIR: a blob-info cache of its own under CACHE_DIR
