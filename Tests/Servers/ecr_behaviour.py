@@ -206,10 +206,10 @@ def make_handler(state, upstream_ctx):
 
             self.forward(body, rewrite)
 
-        def tag_exists(self, path):
+        def exists_upstream(self, path, headers=None):
+            """Whether the registry answers 200 to HEAD `path`, asked with the client's credentials."""
             conn = self.upstream()
-            headers = {"Accept": "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
-                                 "application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json"}
+            headers = dict(headers or {})
             if self.headers.get("Authorization"):
                 headers["Authorization"] = self.headers["Authorization"]
             conn.request("HEAD", path, headers=headers)
@@ -217,13 +217,12 @@ def make_handler(state, upstream_ctx):
             conn.close()
             return status == 200
 
+        def tag_exists(self, path):
+            return self.exists_upstream(path, {"Accept": "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
+                                                         "application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json"})
+
         def blob_exists(self, repository, digest):
-            conn = self.upstream()
-            headers = {"Authorization": self.headers["Authorization"]} if self.headers.get("Authorization") else {}
-            conn.request("HEAD", "/v2/%s/blobs/%s" % (repository, digest), headers=headers)
-            status = conn.getresponse().status
-            conn.close()
-            return status == 200
+            return self.exists_upstream("/v2/%s/blobs/%s" % (repository, digest))
 
         def patch(self, path, body):
             with state.lock:
