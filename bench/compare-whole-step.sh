@@ -23,8 +23,9 @@
 #                   signing), bare (SBOM, push, tag, GitOps), or signing: no skopeo; each pair is
 #                   our whole step against the same step unsigned, so the ratio is what signing
 #                   and attesting add to a push
-#   SIGN_KEY        the key for STEP=whole instead of a fresh cosign key file: a PKCS#8 PEM file, or
-#                   awskms:///… (what scrypt, which opens a cosign key file, adds shows against it)
+#   SIGN_KEY        the key for STEP=whole and signing instead of a fresh cosign key file: a PKCS#8
+#                   PEM file, awskms:///…, or kms: an ECC_NIST_P256 key made in moto's KMS untimed
+#                   (what scrypt, which opens a cosign key file, adds shows against these)
 #   OURS_ARGS       more flags for our runs (e.g. "--no-sbom")
 #   RTT_MS          put a round trip of this many milliseconds between the tools and the
 #                   registry and moto (bench/latency-proxy.py, both directions), as between a
@@ -111,6 +112,15 @@ client("dynamodb").create_table(
 client("s3").create_bucket(Bucket=f"ecr-image-metadata-{account}")
 client("sns").create_topic(Name="ECRImagePushTopic")
 PY
+    if [[ "${SIGN_KEY:-}" == kms ]]; then
+        python3 - <<'PY' || fail "could not make the KMS signing key in moto"
+import os, boto3
+kms = boto3.session.Session(region_name=os.environ["AWS_REGION"]).client("kms", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+key = kms.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+kms.create_alias(AliasName="alias/bench-signing", TargetKeyId=key)
+PY
+        SIGN_KEY=awskms:///alias/bench-signing
+    fi
     STEP_ARGS=(--record)
     SIGN_ARGS=(--sign-key "${SIGN_KEY:-$WORK/cosign.key}")
     [[ "$STEP" == whole ]] && STEP_ARGS+=("${SIGN_ARGS[@]}")

@@ -53,39 +53,51 @@ struct SigningStep: Sendable {
     }
 
     /// Signs the payloads for `top` and attests each of `images`' SBOMs, naming the image
-    /// `identity` (`<registry>/<repository>`).
+    /// `identity` (`<registry>/<repository>`). The signatures are asked for at the same time
+    /// (with KMS, each is a round trip).
     func sign(top: Descriptor, images: [Subject], identity: String) async throws -> Signed {
         let payload = SimpleSigningPayload(
             dockerReference: identity, manifestDigest: top.digest, annotations: stage.annotations.isEmpty ? nil : stage.annotations
         ).bytes()
-        var signed = Signed(
-            identity: identity, top: top, signature: .signature(payload: payload, signature: try await signer.sign(payload)),
-            attestations: [], referrers: [], notes: [])
+        var statements: [(subject: Digest, predicateType: String, bytes: [UInt8])] = []
+        var referrers: [ReferrerArtifact] = []
+        var notes: [String] = []
         for image in images {
             for (format, document) in image.sboms {
                 if stage.attest {
-                    let statement = InTotoStatement(
-                        subjectName: identity, subjectDigest: image.descriptor.digest, predicateType: format.predicateType, predicateJSON: document)
-                    let bytes = statement.bytes()
+                    let bytes = InTotoStatement(
+                        subjectName: identity, subjectDigest: image.descriptor.digest, predicateType: format.predicateType, predicateJSON: document
+                    ).bytes()
                     // The envelope carries it in base64: it must stay within what verifiers read.
                     if bytes.count <= CosignArtifactImage.maximumPayloadSize / 4 * 3 - 4096 {
-                        let envelope = try await DSSEEnvelope.signed(payload: bytes, by: signer)
-                        signed.attestations.append((image.descriptor.digest, format.predicateType,
-                                                    .attestation(envelope: envelope, predicateType: format.predicateType)))
+                        statements.append((image.descriptor.digest, format.predicateType, bytes))
                     } else {
-                        signed.notes.append("the \(format.rawValue) SBOM of \(image.descriptor.digest) is too large to attest (\(bytes.count) bytes)"
+                        notes.append("the \(format.rawValue) SBOM of \(image.descriptor.digest) is too large to attest (\(bytes.count) bytes)"
                             + (stage.referrers ? "; it is attached as a referrer only" : ""))
                     }
                 }
                 if stage.referrers {
-                    signed.referrers.append(try ReferrerArtifact(subject: image.descriptor, artifactType: format.artifactType, content: document))
+                    referrers.append(try ReferrerArtifact(subject: image.descriptor, artifactType: format.artifactType, content: document))
                 }
             }
         }
         if stage.attest, images.allSatisfy({ $0.sboms.isEmpty }) {
-            signed.notes.append("no SBOM to attest (--no-sbom): only the signature was written")
+            notes.append("no SBOM to attest (--no-sbom): only the signature was written")
         }
-        return signed
+        let signer = signer
+        async let signature = signer.sign(payload)
+        let envelopes = try await withThrowingTaskGroup(of: (Int, DSSEEnvelope).self) { group in
+            for (position, statement) in statements.enumerated() {
+                group.addTask { (position, try await DSSEEnvelope.signed(payload: statement.bytes, by: signer)) }
+            }
+            return try await group.reduce(into: [Int: DSSEEnvelope]()) { $0[$1.0] = $1.1 }
+        }
+        return Signed(
+            identity: identity, top: top, signature: .signature(payload: payload, signature: try await signature),
+            attestations: statements.enumerated().map { position, statement in
+                (statement.subject, statement.predicateType, .attestation(envelope: envelopes[position]!, predicateType: statement.predicateType))
+            },
+            referrers: referrers, notes: notes)
     }
 
     /// Signs `loaded`'s top-level digest and attests each image's SBOMs.
