@@ -137,9 +137,14 @@ public struct Pipeline: Sendable {
         let imageRegistry = registry?.imageRegistry ?? options.destination.registry
         let sboms: SBOMDocuments?
         let signed: SigningStep.Signed?
+        var signingReads: SigningStep.EarlyReads?
         do {
             sboms = options.destination.outputDirectory == nil && signing == nil && options.record == nil ? nil
                 : try options.sbom?.documents(loaded, name: options.repository.name, repositoryURL: imageRegistry.map { "\($0)/\(options.repository.name)" })
+            // What attaching reads first is asked for while the payloads are signed.
+            if let registry, let signing {
+                signingReads = signing.startReading(registry.client.repository(options.repository.name), for: loaded, sboms: sboms)
+            }
             signed = try await signing?.sign(loaded, sboms: sboms, identity: "\(imageRegistry ?? "")/\(options.repository.name)")
         } catch {
             // Nothing is tagged (the image's manifests may be in, untagged, as its blobs are).
@@ -157,8 +162,10 @@ public struct Pipeline: Sendable {
             // reads and blobs) and while the tags are written (their manifests, once the image's
             // are in): round trips, not work, on every side.
             if let signing, let signed {
-                attaching = Task { [repositoryStep] in
-                    try await signing.attach(signed, to: repository, repositoryStep: repositoryStep) { _ = try await writing.value }
+                attaching = Task { [repositoryStep, signingReads] in
+                    try await signing.attach(signed, to: repository, early: signingReads, repositoryStep: repositoryStep) {
+                        _ = try await writing.value
+                    }
                 }
             }
             let outcome: ArtifactWriter.Outcome

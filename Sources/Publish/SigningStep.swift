@@ -102,10 +102,28 @@ struct SigningStep: Sendable {
 
     /// Signs `loaded`'s top-level digest and attests each image's SBOMs.
     func sign(_ loaded: LoadedArchive, sboms: SBOMDocuments?, identity: String) async throws -> Signed {
-        try await sign(
-            top: loaded.artifact.descriptor,
-            images: loaded.artifact.images.map { Subject(descriptor: $0.manifest, sboms: sboms?.documents(for: $0.manifest.digest) ?? []) },
-            identity: identity)
+        try await sign(top: loaded.artifact.descriptor, images: Self.subjects(loaded, sboms: sboms), identity: identity)
+    }
+
+    /// Each image of `loaded` with its SBOMs.
+    static func subjects(_ loaded: LoadedArchive, sboms: SBOMDocuments?) -> [Subject] {
+        loaded.artifact.images.map { Subject(descriptor: $0.manifest, sboms: sboms?.documents(for: $0.manifest.digest) ?? []) }
+    }
+
+    /// The registry repository's reads that attaching the signing of `loaded` starts with (the
+    /// `.sig`, each attested image's `.att`, each referrer subject's tag-schema index), started
+    /// now, so they go while the payloads are signed (with KMS, a round trip).
+    struct EarlyReads: Sendable {
+        let reader: PrefetchingReader
+    }
+
+    func startReading(_ repository: RegistryRepository, for loaded: LoadedArchive, sboms: SBOMDocuments?) -> EarlyReads {
+        var references = [CosignArtifactKind.signature.tag(for: loaded.artifact.descriptor.digest)]
+        for image in Self.subjects(loaded, sboms: sboms) where !image.sboms.isEmpty {
+            if stage.attest { references.append(CosignArtifactKind.attestation.tag(for: image.descriptor.digest)) }
+            if stage.referrers { references.append(ReferrerArtifact.fallbackTag(for: image.descriptor.digest)) }
+        }
+        return EarlyReads(reader: PrefetchingReader(repository, manifests: references))
     }
 
     /// The report of the stage: `signed` and where it went.
@@ -116,14 +134,15 @@ struct SigningStep: Sendable {
             notes: signed.notes + destinations.compactMap { Self.immutabilityNote($0, repository: repository) })
     }
 
-    /// Attaches `signed` to the registry repository, under its tag rules; no manifest is
-    /// written before `imageWritten` returns (the image's own manifests are in).
+    /// Attaches `signed` to the registry repository, under its tag rules, its first reads
+    /// those `early` started if given; no manifest is written before `imageWritten` returns
+    /// (the image's own manifests are in).
     func attach(
-        _ signed: Signed, to repository: RegistryRepository, repositoryStep: RepositoryProvisioner.Outcome?,
-        after imageWritten: @escaping @Sendable () async throws -> Void = {}
+        _ signed: Signed, to repository: RegistryRepository, early: EarlyReads? = nil,
+        repositoryStep: RepositoryProvisioner.Outcome?, after imageWritten: @escaping @Sendable () async throws -> Void = {}
     ) async throws -> SigningResult.Destination {
         try await attach(signed, to: ArtifactAttacher(
-            destination: repository, reader: repository, mayWriteTag: Self.tagRule(repositoryStep), beforeManifests: imageWritten))
+            destination: repository, reader: early?.reader ?? repository, mayWriteTag: Self.tagRule(repositoryStep), beforeManifests: imageWritten))
     }
 
     /// Attaches `signed` to the layout being written, keeping the signatures of the layout at

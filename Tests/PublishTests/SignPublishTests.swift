@@ -313,3 +313,26 @@ extension SignPublishTests {
         #expect(try PublishPushTests.skopeoDigest("team/partial-signed:s1") == expected)
     }
 }
+
+extension SignPublishTests {
+    /// Two SBOM formats in one run: both attestations land in the one `.att` (the second
+    /// extends what the first wrote, its read not served from before the first), and both
+    /// referrers in the tag schema's index.
+    @Test func twoSBOMFormatsMakeTwoAttestationsAndTwoReferrers() throws {
+        let directory = try TemporaryDirectory("sign-two-formats")
+        let (key, pub) = try Self.keyPair(directory)
+        let result = try Self.push(Paths.fixtureImage("sample-docker-classic.tar"), repository: "team/formats",
+                                   ["--tag", "f1", "--sign-key", key, "--sbom-format", "spdx-json", "--sbom-format", "cyclonedx-json", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let hex = try SignVerifyTests.digest(result).dropFirst("sha256:".count)
+        let attestation = try Self.skopeoRaw("team/formats:sha256-\(hex).att")
+        let types = Self.layers(attestation).compactMap { ($0["annotations"] as? [String: String])?["predicateType"] }
+        #expect(Set(types) == ["https://spdx.dev/Document", "https://cyclonedx.org/bom"], "\(types)")
+        let index = try Self.skopeoRaw("team/formats:sha256-\(hex)")
+        let artifactTypes = (index["manifests"] as? [[String: Any]] ?? []).compactMap { $0["artifactType"] as? String }
+        #expect(Set(artifactTypes) == ["application/spdx+json", "application/vnd.cyclonedx+json"], "\(artifactTypes)")
+        let verified = try SignVerifyTests.run(["verify", "team/formats:f1", "--key", pub, "--require-attestation", "--json"])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect((try PublishPushTests.report(verified)["attestations"] as? [[String: Any]])?.first?["statements"] as? Int == 2)
+    }
+}
