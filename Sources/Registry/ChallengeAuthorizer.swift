@@ -7,8 +7,8 @@ import HTTP
 /// protocol: `GET realm?service=…&scope=…` with Basic credentials, or anonymously; an
 /// identity token is exchanged with `POST realm`, `grant_type=refresh_token`).
 ///
-/// Every scope asked for so far goes into each new token, so moving between repositories
-/// (a cross-repository mount) does not make tokens flip-flop. The token goes only to the
+/// Every scope asked for so far goes into each new token (``TokenScopes``), so moving between
+/// repositories (a cross-repository mount) does not make tokens flip-flop. The token goes only to the
 /// registry's origin (``RegistryClient`` sends it nowhere else); the credentials go to the
 /// token service the registry names, and only over HTTPS (or to a loopback address).
 public actor ChallengeAuthorizer: RegistryAuthorizer {
@@ -16,7 +16,7 @@ public actor ChallengeAuthorizer: RegistryAuthorizer {
     private let credentials: RegistryCredentials?
     private let http: any HTTPClient
     private var scheme: String?
-    private var scopes: [String] = []
+    private var scopes = TokenScopes()
     private var token: String?
 
     /// Tokens and their answers are small; a larger answer is refused.
@@ -43,7 +43,7 @@ public actor ChallengeAuthorizer: RegistryAuthorizer {
         case "basic":
             return credentials.map(\.basicHeader)
         case "bearer":
-            for scope in challenge.scopes where !scopes.contains(scope) { scopes.append(scope) }
+            for scope in challenge.scopes { scopes.add(scope) }
             token = try await fetchToken(challenge)
             return "Bearer " + token!
         default:
@@ -69,12 +69,12 @@ public actor ChallengeAuthorizer: RegistryAuthorizer {
             form.queryItems = [
                 URLQueryItem(name: "grant_type", value: "refresh_token"), URLQueryItem(name: "client_id", value: "ecr-publish"),
                 URLQueryItem(name: "refresh_token", value: credentials.secret),
-            ] + query + [URLQueryItem(name: "scope", value: scopes.joined(separator: " "))]
+            ] + query + [URLQueryItem(name: "scope", value: scopes.values.joined(separator: " "))]
             var post = HTTPRequest(method: "POST", url: realm.url!, body: .bytes(Array((form.percentEncodedQuery ?? "").utf8)))
             post.headers.set("Content-Type", "application/x-www-form-urlencoded")
             request = post
         } else {
-            realm.queryItems = query + scopes.map { URLQueryItem(name: "scope", value: $0) }
+            realm.queryItems = query + scopes.values.map { URLQueryItem(name: "scope", value: $0) }
             var get = HTTPRequest(method: "GET", url: realm.url!)
             if let credentials { get.headers.set("Authorization", credentials.basicHeader) }
             request = get

@@ -33,3 +33,25 @@ import Testing
         #expect(AuthChallenge("=x") == nil)
     }
 }
+
+/// What a token is asked for after several challenges.
+@Suite struct TokenScopesTests {
+    @Test func actionsMergePerResourceWhateverOrderTheRegistryListsThem() {
+        var scopes = TokenScopes()
+        let added = ["repository:team/app:pull", "repository:team/app:push,pull", "repository:team/app:pull,push",
+                     "repository:team/base:pull"].map { scopes.add($0) }
+        #expect(added == [true, true, false, true], "the third asks for nothing new")
+        #expect(scopes.values == ["repository:team/app:pull,push", "repository:team/base:pull"])
+    }
+
+    @Test func namesWithColonsAndScopesOfOtherShapesKeepTheirText() {
+        var scopes = TokenScopes()
+        scopes.add("repository:localhost:5000/app:push")
+        scopes.add("registry:catalog:*")
+        scopes.add("opaque")
+        scopes.add("repository:localhost:5000/app:pull")
+        #expect(scopes.values == ["repository:localhost:5000/app:pull,push", "registry:catalog:*", "opaque"])
+        let again = scopes.add("opaque")
+        #expect(!again)
+    }
+}

@@ -113,7 +113,8 @@ import TestSupport
         let requests = try world.tokenRequests().dropFirst(before)
         #expect(try world.skopeoDigest("team/bearer:1") == digest)
         #expect(!requests.isEmpty && requests.allSatisfy(\.authorized), "every token request carried the credentials")
-        #expect(requests.contains { $0.scopes.contains("repository:team/bearer:pull,push") }, "\(requests)")
+        #expect(requests.contains { $0.scopes.contains("repository:team/bearer:pull,push") },
+                "distribution lists a challenge's actions in any order; the token asks for them sorted: \(requests)")
     }
 
     @Test func withoutCredentialsTheTokenServiceRefusesAndTheRunSaysSo() throws {
@@ -134,6 +135,7 @@ import TestSupport
         #expect(try world.skopeoDigest("team/identity:1") == digest)
         #expect(!requests.isEmpty && requests.allSatisfy { $0.method == "POST" && !$0.authorized },
                 "the refresh token goes in the form, never as Basic: \(requests)")
-        #expect(requests.contains { $0.scopes.contains("repository:team/identity:pull,push") })
+        #expect(requests.contains { $0.scopes.contains("repository:team/identity:pull,push") },
+                "distribution lists a challenge's actions in any order; the token asks for them sorted: \(requests)")
     }
 }
