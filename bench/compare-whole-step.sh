@@ -30,6 +30,9 @@
 #   RTT_MS          put a round trip of this many milliseconds between the tools and the
 #                   registry and moto (bench/latency-proxy.py, both directions), as between a
 #                   runner and AWS; default none (loopback answers in well under 1 ms)
+#   BENCH_REGISTRY_AUTH
+#                   htpasswd (default) or none: the registry checks no password, so its bcrypt
+#                   per request (a cost ECR's token check puts on AWS, not on the runner) is out
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -18,6 +18,9 @@
 #                   (default ${TMPDIR:-/tmp}/ecr-publish-bench-cache; must be outside the repo)
 #   ECR_PUBLISH_BIN use this binary instead of `swift build -c release --product ecr-publish`
 #   OURS_ARGS       more flags for our runs (e.g. "--no-sbom")
+#   BENCH_REGISTRY_AUTH
+#                   htpasswd (default) or none: a registry that checks no password (its
+#                   per-request bcrypt, ECR's cost and not a runner's, left out; common.sh)
 #
 # The registry is named `bench.registry.test` (not ECR), so ecr-publish takes the Docker
 # config file's credentials and needs no AWS: the push itself is the same code as to ECR.
