@@ -7,39 +7,37 @@
 /// challenge's actions in no fixed order; these are sorted, so the same needs always ask
 /// for the same scope. A scope of another shape is kept as it came.
 public struct TokenScopes: Sendable, Equatable {
-    private var resources: [String] = []
-    private var actions: [String: Set<String>] = [:]
-    private var unshaped: Set<String> = []
+    /// One resource (`type:name`) and its actions; nil actions: a scope of another shape.
+    private struct Entry: Sendable, Equatable {
+        var resource: String
+        var actions: Set<String>?
+    }
+
+    /// In the order the resources were first asked for (a challenge names few).
+    private var entries: [Entry] = []
 
     public init() {}
 
     /// Adds `scope`'s resource and actions; returns whether it asked for anything new.
     @discardableResult
     public mutating func add(_ scope: String) -> Bool {
-        let resource: String, asked: Set<String>
+        var asked = Entry(resource: scope, actions: nil)
         if let typeEnd = scope.firstIndex(of: ":"), let actionsStart = scope.lastIndex(of: ":"), typeEnd < actionsStart {
-            resource = String(scope[..<actionsStart])
-            asked = Set(scope[scope.index(after: actionsStart)...].split(separator: ",").map(String.init))
-        } else {
-            resource = scope
-            asked = []
-            unshaped.insert(scope)
+            asked = Entry(resource: String(scope[..<actionsStart]),
+                          actions: Set(scope[scope.index(after: actionsStart)...].split(separator: ",").map(String.init)))
         }
-        guard let known = actions[resource] else {
-            resources.append(resource)
-            actions[resource] = asked
+        guard let index = entries.firstIndex(where: { $0.resource == asked.resource }) else {
+            entries.append(asked)
             return true
         }
-        guard !asked.isSubset(of: known) else { return false }
-        actions[resource] = known.union(asked)
+        guard let known = entries[index].actions, let actions = asked.actions, !actions.isSubset(of: known) else { return false }
+        entries[index].actions = known.union(actions)
         return true
     }
 
     /// The scopes in the order their resources were first asked for, as the token service
     /// takes them (one `scope` parameter each).
     public var values: [String] {
-        resources.map { resource in
-            unshaped.contains(resource) ? resource : resource + ":" + (actions[resource] ?? []).sorted().joined(separator: ",")
-        }
+        entries.map { entry in entry.actions.map { entry.resource + ":" + $0.sorted().joined(separator: ",") } ?? entry.resource }
     }
 }
